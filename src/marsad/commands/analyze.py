@@ -1,0 +1,52 @@
+"""``marsad analyze``: the analysis contract on standard output."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from marsad.io import check_paths, read_paths
+from marsad.pipeline import analyze_stream, load_config
+
+
+def _date(value: str) -> str:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {value}") from None
+
+
+def register(sub) -> None:
+    p = sub.add_parser("analyze", help="analyse documents and print one JSON object per document")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursed), or - for standard input")
+    p.add_argument("--format", choices=["jsonl"], default="jsonl")
+    p.add_argument("--published", type=_date, help="publication date to use when a document has none")
+    p.add_argument("--jobs", type=int, default=0, help="worker processes (default: number of cores, 1 for one file)")
+    p.add_argument("--pipeline", help="a pipeline configuration JSON file instead of the built-in one")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar on standard error")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    check_paths(args.paths)
+    jobs = args.jobs or (1 if all(os.path.isfile(p) or p == "-" for p in args.paths) else (os.cpu_count() or 1))
+    config = load_config(args.pipeline)
+    results = analyze_stream(read_paths(args.paths), jobs=jobs, published=args.published, config=config)
+    show_progress = not args.no_progress and sys.stderr.isatty() or os.environ.get("MARSAD_PROGRESS") == "1"
+    failed = 0
+    from tqdm import tqdm
+
+    with tqdm(disable=not show_progress, unit="doc", file=sys.stderr, desc="analyse") as bar:
+        for obj in results:
+            if "error" in obj:
+                failed += 1
+                print(f"marsad: {obj['path']}: {obj['error']['code']}: {obj['error']['message']}", file=sys.stderr)
+            sys.stdout.write(__import__("json").dumps(obj, ensure_ascii=False) + "\n")
+            bar.update(1)
+    sys.stdout.flush()
+    if failed:
+        print(f"marsad: {failed} document(s) failed; see their 'error' fields", file=sys.stderr)
+    return 0

@@ -1,0 +1,62 @@
+"""Bytes to text: UTF-8 (with or without BOM), UTF-16, Windows-1256 and others, detected."""
+
+from __future__ import annotations
+
+import codecs
+
+from charset_normalizer import from_bytes
+
+from marsad.io.base import ReadError
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL-heavy or control-heavy bytes that no text encoding explains."""
+    sample = data[:8192]
+    if not sample:
+        return False
+    if any(sample.startswith(bom) for bom, _ in _BOMS):
+        return False
+    if _utf16_without_bom(sample):
+        return False
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return controls / len(sample) > 0.1
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """UTF-16 without BOM shows up as NULs at every other byte for ASCII, or Arabic high bytes 0x06."""
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) + odd.count(6) > 0.6 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) + even.count(6) > 0.6 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def decode(data: bytes) -> str:
+    """Decode bytes to str, raising ReadError for binary or undecodable data."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    utf16 = _utf16_without_bom(data[:8192])
+    if utf16:
+        return data.decode(utf16, errors="replace")
+    if looks_binary(data):
+        raise ReadError("binary_input", "input looks binary, not text")
+    # Arabic legacy pages are mostly Windows-1256; let the detector confirm.
+    best = from_bytes(data[:200_000], cp_isolation=["cp1256", "iso8859_6", "utf_8", "cp1252", "mac_arabic"]).best()
+    encoding = best.encoding if best is not None else "cp1256"
+    return data.decode(encoding, errors="replace")

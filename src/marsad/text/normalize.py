@@ -1,0 +1,141 @@
+"""Arabic normalisation for matching, with a map back to original offsets.
+
+Two levels:
+
+* ``clean_surface`` prepares the analysed text itself: it only unifies
+  white space (no-break spaces and friends become a plain space) and drops
+  invisible bidi/format marks, so the text stays readable and quotable.
+* ``fold`` is the matching key: diacritics and tatweel removed, alef and
+  hamza carriers unified, ى→ي, ة→ه, Arabic-Indic and Persian digits to ASCII,
+  Persian letters to their Arabic counterparts. ``fold_with_map`` also returns,
+  for each folded character, the index of the original character it came
+  from, so a match in folded text maps back to the original string.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Harakat, tanween, shadda, sukun, superscript alef, Quranic marks.
+_DIACRITICS = set(range(0x0610, 0x061B)) | set(range(0x064B, 0x0660)) | {0x0670} | set(range(0x06D6, 0x06EE))
+_TATWEEL = 0x0640
+# Zero-width and bidi controls: ZWSP, ZWNJ, ZWJ, LRM, RLM, ALM, embeddings, isolates, BOM.
+_INVISIBLE = {0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x061C, 0xFEFF, 0x2060, 0x00AD} | set(range(0x202A, 0x202F)) | set(
+    range(0x2066, 0x206A)
+)
+_SPACES = {0x00A0, 0x1680, 0x202F, 0x205F, 0x3000} | set(range(0x2000, 0x200B))
+
+_FOLD_CHARS = {
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",
+    "ٲ": "ا",
+    "ٳ": "ا",
+    "ى": "ي",
+    "ی": "ي",  # Persian yeh
+    "ې": "ي",
+    "ئ": "ي",
+    "ؤ": "و",
+    "ة": "ه",
+    "ۀ": "ه",
+    "ە": "ه",
+    "ک": "ك",  # Persian kaf
+    "ڪ": "ك",
+    "گ": "ك",
+    "ٶ": "و",
+}
+for _i in range(10):
+    _FOLD_CHARS[chr(0x0660 + _i)] = str(_i)  # Arabic-Indic digits
+    _FOLD_CHARS[chr(0x06F0 + _i)] = str(_i)  # Persian digits
+_FOLD_CHARS["٫"] = "."  # Arabic decimal separator
+_FOLD_CHARS["٬"] = ","  # Arabic thousands separator
+
+
+def _fold_char(ch: str) -> str:
+    """Folded form of one character: '' to drop it, otherwise one character."""
+    cp = ord(ch)
+    if cp in _DIACRITICS or cp == _TATWEEL or cp in _INVISIBLE:
+        return ""
+    if cp in _SPACES or ch in "\t\r\n\f\v":
+        return " "
+    mapped = _FOLD_CHARS.get(ch)
+    if mapped is not None:
+        return mapped
+    if "\uFB50" <= ch <= "\uFEFC":  # presentation forms: take the compatibility letter
+        decomposed = unicodedata.normalize("NFKC", ch)
+        if len(decomposed) == 1:
+            return _fold_char(decomposed)
+    return ch.lower()
+
+
+@lru_cache(maxsize=None)
+def _fold_table_char(ch: str) -> str:
+    return _fold_char(ch)
+
+
+def fold_with_map(text: str) -> tuple[str, list[int]]:
+    """Fold ``text`` and return (folded, index_map).
+
+    ``index_map[i]`` is the index in ``text`` of the character that produced
+    ``folded[i]``; ``index_map`` has one extra final entry equal to
+    ``len(text)`` so that an exclusive end maps back too.
+    """
+    out: list[str] = []
+    index_map: list[int] = []
+    for i, ch in enumerate(text):
+        f = _fold_table_char(ch)
+        if f:
+            out.append(f)
+            index_map.append(i)
+    index_map.append(len(text))
+    return "".join(out), index_map
+
+
+_SPACE_RUN = re.compile(r" {2,}")
+
+
+def fold(text: str) -> str:
+    """Matching key of ``text``: folded, with runs of white space as one space."""
+    folded = "".join(_fold_table_char(ch) for ch in text)
+    return _SPACE_RUN.sub(" ", folded).strip()
+
+
+def to_original_span(index_map: list[int], start: int, end: int) -> tuple[int, int]:
+    """Map a [start, end) span of folded text back to the original text."""
+    if end <= start:
+        pos = index_map[start]
+        return pos, pos
+    return index_map[start], index_map[end - 1] + 1
+
+
+_INVISIBLE_RE = re.compile("[" + "".join(chr(c) for c in sorted(_INVISIBLE)) + "]")
+_SPACES_RE = re.compile("[" + "".join(chr(c) for c in sorted(_SPACES)) + "\t\f\v]")
+
+
+def clean_surface(text: str) -> str:
+    """Readable form of the analysed text: unified spaces, no invisible marks.
+
+    Keeps letters, diacritics and punctuation as written, and newlines.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE_RE.sub("", text)
+    return _SPACES_RE.sub(" ", text)
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove harakat and tatweel only (keeps hamza forms and letters)."""
+    return "".join(ch for ch in text if ord(ch) not in _DIACRITICS and ord(ch) != _TATWEEL)
+
+
+ARABIC_LETTER_RE = re.compile(r"[\u0621-\u064A\u0671-\u06D3\u06FA-\u06FF]")
+
+
+def arabic_ratio(text: str) -> float:
+    """Share of letters in ``text`` that are Arabic-script letters."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for ch in letters if ARABIC_LETTER_RE.match(ch)) / len(letters)
