@@ -1,7 +1,9 @@
 """The ``marsad`` command: thin argument parsing over the layers below.
 
 Each layer that brings commands has a ``register(subparsers)`` function listed in
-``COMMAND_MODULES``; it adds its sub-parsers and sets ``func`` on them.
+``COMMAND_MODULES``; it adds its sub-parsers and sets ``func`` on them. Commands
+that share a verb (``marsad build kb``, ``marsad build lexicon``) add themselves
+to ``group(sub, "build", ...)`` instead of creating the verb twice.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Any, Iterator
 
 COMMAND_MODULES = [
     "marsad.commands.analyze",
+    "marsad.commands.lexicon",
+    "marsad.commands.kb",
 ]
 
 
@@ -24,7 +28,19 @@ def write_jsonl(objects: Iterator[dict[str, Any]], out=None) -> None:
     out.flush()
 
 
+_GROUPS: dict[str, Any] = {}
+
+
+def group(sub, name: str, help: str):
+    """Sub-parsers of a shared command group (``build``, ``train``, ``eval``) that several modules extend."""
+    if name not in _GROUPS:
+        parser = sub.add_parser(name, help=help)
+        _GROUPS[name] = parser.add_subparsers(dest=f"{name}_target", required=True)
+    return _GROUPS[name]
+
+
 def build_parser() -> argparse.ArgumentParser:
+    _GROUPS.clear()
     parser = argparse.ArgumentParser(prog="marsad", description="Reading Arabic news at scale.")
     sub = parser.add_subparsers(dest="command", required=True)
     for module_name in COMMAND_MODULES:

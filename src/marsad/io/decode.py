@@ -42,18 +42,25 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     return None
 
 
+def _mostly_utf8(data: bytes) -> bool:
+    decoded = data[:200_000].decode("utf-8", errors="replace")
+    return decoded.count("\ufffd") <= max(2, len(decoded) // 1000)
+
+
 def decode(data: bytes) -> str:
     """Decode bytes to str, raising ReadError for binary or undecodable data."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
     utf16 = _utf16_without_bom(data[:8192])
     if utf16:
         return data.decode(utf16, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A cut-off last character or a stray bad byte does not make a page legacy-encoded.
+        if exc.start >= len(data) - 3 or _mostly_utf8(data):
+            return data.decode("utf-8", errors="replace")
     if looks_binary(data):
         raise ReadError("binary_input", "input looks binary, not text")
     # Arabic legacy pages are mostly Windows-1256; let the detector confirm.

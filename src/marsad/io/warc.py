@@ -7,9 +7,8 @@ from typing import BinaryIO, Iterator
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from marsad.io.base import RawDocument
+from marsad.io.base import RawDocument, ReadError
 from marsad.io.decode import decode
-from marsad.io.base import ReadError
 
 EXTENSIONS = (".warc", ".warc.gz", ".arc", ".arc.gz")
 
@@ -45,6 +44,10 @@ def read_stream(stream: BinaryIO, path: str, max_bytes: int) -> Iterator[RawDocu
                 if len(data) > max_bytes:
                     yield RawDocument(path=url, error=("too_large", f"record larger than {max_bytes} bytes"))
                     continue
+                if getattr(record.raw_stream, "limit", 0) > 0:
+                    # The archive ended before the record's declared Content-Length.
+                    yield RawDocument(path=url, error=("warc_truncated", "record cut short by the end of the archive"))
+                    return
                 text = decode(data)
             except ReadError as exc:
                 yield RawDocument(path=url, error=(exc.code, exc.message))

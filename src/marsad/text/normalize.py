@@ -66,7 +66,7 @@ def _fold_char(ch: str) -> str:
         return mapped
     if "\uFB50" <= ch <= "\uFEFC":  # presentation forms: take the compatibility letter
         decomposed = unicodedata.normalize("NFKC", ch)
-        if len(decomposed) == 1:
+        if len(decomposed) == 1 and decomposed != ch:
             return _fold_char(decomposed)
     return ch.lower()
 
@@ -97,10 +97,24 @@ def fold_with_map(text: str) -> tuple[str, list[int]]:
 _SPACE_RUN = re.compile(r" {2,}")
 
 
+def _build_translate_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {}
+    for cp in list(range(0x80, 0x0800)) + list(range(0x2000, 0x2070)) + list(range(0xFB50, 0xFF00)) + [0x3000, 0x1680]:
+        ch = chr(cp)
+        folded = _fold_char(ch)
+        if folded != ch:
+            table[cp] = folded or None
+    for ch in "\t\r\n\f\v":
+        table[ord(ch)] = " "
+    return table
+
+
+_TRANSLATE = _build_translate_table()
+
+
 def fold(text: str) -> str:
     """Matching key of ``text``: folded, with runs of white space as one space."""
-    folded = "".join(_fold_table_char(ch) for ch in text)
-    return _SPACE_RUN.sub(" ", folded).strip()
+    return _SPACE_RUN.sub(" ", text.translate(_TRANSLATE).lower()).strip()
 
 
 def to_original_span(index_map: list[int], start: int, end: int) -> tuple[int, int]:

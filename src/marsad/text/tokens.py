@@ -87,7 +87,9 @@ def segment(norm: str) -> tuple[str, str]:
         if article_follows:
             return prefix, stem
         stem_freq = _freq(stem)
-        if stem_freq and len(stem) >= 3 and stem_freq >= 2 * whole:
+        # و/ف attach to almost any word, so equal evidence suffices; ب ك ل need more.
+        factor = 1 if prefix in _CONJ else 2
+        if stem_freq and len(stem) >= 3 and stem_freq >= factor * whole:
             return prefix, stem
     return best
 

@@ -1,0 +1,38 @@
+"""Named-entity recognition (PER, ORG, LOC, MISC): a CRF over word, clitic,
+cluster and name-list features, trained on ANERcorp by ``marsad train ner``."""
+
+from __future__ import annotations
+
+from marsad.model import Document, Mention, Token
+from marsad.nlp.ner.conll import spans
+from marsad.nlp.ner.tagger import NerTagger, default_tagger
+from marsad.text.tokens import strip_proclitics
+
+__all__ = ["NerTagger", "create", "default_tagger", "mentions"]
+
+
+def mentions(text: str, tokens: list[Token], tags: list[str]) -> list[Mention]:
+    """Mentions for tagged tokens, with the first token's proclitics left outside."""
+    out = []
+    for i, j, typ in spans(tags):
+        first, last = tokens[i], tokens[j - 1]
+        start = first.stem_start if first.prefix else first.start
+        quoted = text[start : last.end]
+        if first.prefix.endswith("لل"):
+            # The elided alef of the article comes back in the quoted text.
+            quoted = strip_proclitics(first.text)[1] + text[first.end : last.end]
+        out.append(Mention(start, last.end, quoted, typ, source="ner"))
+    return out
+
+
+def create():
+    tagger = default_tagger()
+
+    def ner(doc: Document) -> Document:
+        for sent in doc.sentences:
+            if sent.tokens:
+                tags = tagger.tag([t.text for t in sent.tokens])
+                doc.mentions.extend(mentions(doc.text, sent.tokens, tags))
+        return doc
+
+    return ner

