@@ -59,6 +59,8 @@ def read_stream(stream: BinaryIO, path: str, max_bytes: int) -> Iterator[RawDocu
                 yield RawDocument(path=url, url=url, html=text)
             else:
                 yield RawDocument(path=url, url=url, text=text)
+        if index == 0:
+            yield RawDocument(path=path, error=("warc_empty", "no response record in the archive"))
     except ArchiveLoadFailed as exc:
         yield RawDocument(path=f"{path}#{index + 1}", error=("warc_malformed", str(exc)))
     except (EOFError, OSError, ValueError) as exc:

@@ -125,7 +125,8 @@ def to_original_span(index_map: list[int], start: int, end: int) -> tuple[int, i
     return index_map[start], index_map[end - 1] + 1
 
 
-_INVISIBLE_RE = re.compile("[" + "".join(chr(c) for c in sorted(_INVISIBLE)) + "]")
+# Invisible marks and C0/C1 control characters (NUL bytes from broken scrapes) other than newline and tab.
+_INVISIBLE_RE = re.compile("[" + "".join(chr(c) for c in sorted(_INVISIBLE)) + "\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _SPACES_RE = re.compile("[" + "".join(chr(c) for c in sorted(_SPACES)) + "\t\f\v]")
 
 

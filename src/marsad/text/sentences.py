@@ -20,6 +20,7 @@ _OPENERS = {"“": "”", "«": "»"}
 _ABBREVIATIONS = {"د", "م", "أ", "ا", "ص", "ت", "ج", "ق", "ه", "هـ", "ش", "ب", "ف", "ك", "س", "ع", "ح", "Dr", "Mr", "Mrs", "St", "No"}
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)\s*$")
 _MAX_QUOTE = 600
+MAX_SENTENCE_CHARS = 1500
 
 
 def _is_abbreviation(text: str, dot: int, line_start: int) -> bool:
@@ -72,13 +73,28 @@ def split_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple
         i += 1
     spans.append((sent_start, end))
     out = []
-    for s, e in spans:
+    for s, e in _cap_length(text, spans):
         while s < e and text[s].isspace():
             s += 1
         while e > s and text[e - 1].isspace():
             e -= 1
         if e > s:
             out.append((s, e))
+    return out
+
+
+def _cap_length(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Cut run-on "sentences" (a 1 MB line, a list without stops) at a comma or space."""
+    out = []
+    for s, e in spans:
+        while e - s > MAX_SENTENCE_CHARS:
+            cut = max(text.rfind("،", s, s + MAX_SENTENCE_CHARS), text.rfind(",", s, s + MAX_SENTENCE_CHARS))
+            if cut <= s:
+                cut = text.rfind(" ", s, s + MAX_SENTENCE_CHARS)
+            cut = cut + 1 if cut > s else s + MAX_SENTENCE_CHARS
+            out.append((s, cut))
+            s = cut
+        out.append((s, e))
     return out
 
 

@@ -246,14 +246,20 @@ def load_lines(path: Path) -> set[str]:
 
 
 def _actors(
-    shared: Path, countries: dict[str, dict[str, Any]], city_keys: set[str], titles: set[str], org_heads: set[str]
+    shared: Path,
+    countries: dict[str, dict[str, Any]],
+    city_keys: set[str],
+    titles: set[str],
+    org_heads: set[str],
+    nisbas: dict[str, str],
+    given_names: Counter[str],
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """Persons and groups from the actor dictionary, plus country aliases and demonyms it lists."""
     iso3 = {r["iso3"]: r for r in countries.values()}
     title_words = {t for t in titles if " " not in t} | {t[2:] for t in titles if t.startswith("ال") and " " not in t}
     persons: dict[str, dict[str, Any]] = {}
     groups: dict[str, dict[str, Any]] = {}
-    extra_demonyms: dict[str, str] = {}
+    places: dict[str, set[str]] = defaultdict(set)  # country id -> one-word names coded as that country
     path = shared / "data" / "events" / "petrarch_ar" / "actor_dict_ar_v4.txt"
     for name, roles, inline in _actor_entries(path):
         if not name or not roles or not _is_arabic_name(name):
@@ -263,19 +269,18 @@ def _actors(
         dated = any(s or e for _, s, e in roles)
         codes = [c for c, _, _ in roles]
         if len(codes) == 1 and codes[0] in iso3 and not dated:
-            # A place coded as its country: a city, a country alias or a nisba adjective.
-            country = iso3[codes[0]]
-            if key in city_keys or len(tokens) > 1:
-                continue
-            if key.endswith("ي"):
-                extra_demonyms[key] = country["id"]
-            elif key not in {fold(n) for n in country["names"]}:
-                country["names"].append(name)
+            # A place coded as its country: a region, a city, a country alias or a nisba.
+            if key not in city_keys and len(tokens) == 1:
+                places[iso3[codes[0]]["id"]].add(name)
             continue
+        if tokens[0] in org_heads or tokens[0] not in given_names or any(t in nisbas for t in tokens[1:]):
+            inline = True  # "حركة حماس", "شرطة إسرائيلي", "مؤتمر أنابوليس": not a person
+        elif len(tokens) >= 2 and given_names[tokens[0]] >= 3:
+            inline = False  # a person coded on the name's line ("الوليد بن طلال [SAUBUS]")
         if tokens[0] in title_words:
             continue  # a role phrase ("رئيس وزير عراقي ..."), not a name
         role_list = [[c, s, e] for c, s, e in roles]
-        if not inline and tokens[0] not in org_heads:
+        if not inline:
             if len(tokens) < 2:
                 continue  # a bare surname is ambiguous
             rec = persons.setdefault(
@@ -294,6 +299,25 @@ def _actors(
                     rec["roles"].append(r)
             # Named groups (country-coded or international) are sought in running text.
             rec["gazetteer"] = bool(codes) and (codes[0][:3] in iso3 or codes[0].startswith(("IGO", "NGO")))
+    # A country alias is a place whose regular nisba is listed for the same
+    # country (بريطانيا beside بريطاني); a region or city has none (تكساس).
+    extra_demonyms: dict[str, str] = {}
+    for country in countries.values():
+        names = places.get(country["id"], set())
+        folded = {fold(n) for n in names}
+        # Nisbas already explained by a name without the -يا ending (أميركا -> أميركي),
+        # so that the adverb أميركيا is not taken for a name.
+        explained = {fold(_nisba_stem(n) or "") for n in list(names) + country["names"] if not fold(n).endswith("يا")}
+        for name in sorted(names):
+            stem = _nisba_stem(name)
+            key = fold(name)
+            if key in nisbas or (key.endswith("يا") and key[:-1] in explained):
+                continue  # an inflected nisba (أميركية) or its adverb (أميركيا)
+            if stem and (fold(stem) in folded or nisbas.get(fold(stem)) == country["id"]) and key not in {
+                fold(n) for n in country["names"]
+            }:
+                country["names"].append(name)
+                extra_demonyms[fold(stem)] = country["id"]
     return list(persons.values()) + list(groups.values()), extra_demonyms
 
 
@@ -354,10 +378,11 @@ def build(shared: Path, resource_dir: Path) -> dict[str, Any]:
     city_keys = {fold(n) for c in cities for n in c["names"]}
     titles = load_lines(resource_dir / "titles.txt")
     org_heads = load_lines(resource_dir / "org_descriptors.txt")
-    actors, extra_demonyms = _actors(shared, countries, city_keys, titles, org_heads)
     demonyms = _demonyms(countries, resource_dir / "demonyms.tsv")
-    for form, cid in extra_demonyms.items():
-        demonyms.setdefault(form, cid)
+    actors, extra_demonyms = _actors(shared, countries, city_keys, titles, org_heads, demonyms, person_tokens)
+    for stem, cid in extra_demonyms.items():
+        for form in _inflect(stem):
+            demonyms.setdefault(fold(form), cid)
     for rec in countries.values():
         for k in ("capital_en", "languages", "neighbours"):
             rec.pop(k, None)

@@ -49,7 +49,8 @@ class Resources:
                 typ, _, phrase = line.rstrip("\n").partition("\t")
                 words = phrase.split()
                 for w in words:
-                    tokens.setdefault(w, set()).add(typ)
+                    if len(w) >= 2:  # single letters are split-off clitics in the lists
+                        tokens.setdefault(w, set()).add(typ)
                 if len(words) > 1:
                     phrases.setdefault(phrase, set()).add(typ)
         triggers: dict[str, str] = {}
