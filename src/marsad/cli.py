@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "marsad.commands.analyze",
     "marsad.commands.lexicon",
     "marsad.commands.kb",
+    "marsad.commands.events",
 ]
 
 

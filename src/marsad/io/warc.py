@@ -27,6 +27,15 @@ def _gunzip_head(head: bytes) -> bytes:
 
 
 def read_stream(stream: BinaryIO, path: str, max_bytes: int) -> Iterator[RawDocument]:
+    yield_count = 0
+    for doc in _records(stream, path, max_bytes):
+        yield_count += 1
+        yield doc
+    if yield_count == 0:
+        yield RawDocument(path=path, error=("warc_empty", "no HTML or text response record in the archive"))
+
+
+def _records(stream: BinaryIO, path: str, max_bytes: int) -> Iterator[RawDocument]:
     index = 0
     try:
         for record in ArchiveIterator(stream):
@@ -59,8 +68,6 @@ def read_stream(stream: BinaryIO, path: str, max_bytes: int) -> Iterator[RawDocu
                 yield RawDocument(path=url, url=url, html=text)
             else:
                 yield RawDocument(path=url, url=url, text=text)
-        if index == 0:
-            yield RawDocument(path=path, error=("warc_empty", "no response record in the archive"))
     except ArchiveLoadFailed as exc:
         yield RawDocument(path=f"{path}#{index + 1}", error=("warc_malformed", str(exc)))
     except (EOFError, OSError, ValueError) as exc:

@@ -43,8 +43,10 @@ def _slug(name: str) -> str:
 
 
 def _variants(name: str) -> list[str]:
-    """Spelling variants of a place name: ية/يا endings (سورية/سوريا)."""
+    """Spelling variants of a one-word place name: ية/يا endings (سورية/سوريا)."""
     out = [name]
+    if " " in name:
+        return out
     if name.endswith("ية") and len(name) > 4:
         out.append(name[:-2] + "يا")
     elif name.endswith("يا") and len(name) > 4:
@@ -71,14 +73,10 @@ def _countries(shared: Path) -> tuple[dict[str, dict[str, Any]], Any]:
     records: dict[str, dict[str, Any]] = {}
     for country in pycountry.countries:
         iso2, iso3 = country.alpha_2, country.alpha_3
-        names: list[str] = []
-        for n in (ar.get(iso2), shared_ar.get(iso2)):
-            if n:
-                for v in _variants(n):
-                    if v not in names:
-                        names.append(v)
+        names = list(dict.fromkeys(n for n in (ar.get(iso2), shared_ar.get(iso2)) if n))
         if not names:
             continue
+        variants = [v for n in names for v in _variants(n)[1:] if v not in names]
         g = gcountries.get(iso2, {})
         records[iso2] = {
             "id": f"marsad:country:{iso3}",
@@ -86,6 +84,7 @@ def _countries(shared: Path) -> tuple[dict[str, dict[str, Any]], Any]:
             "type": "LOC",
             "name": names[0],
             "names": names,
+            "variants": variants,
             "name_en": en.get(iso2) or getattr(country, "common_name", None) or country.name,
             "iso2": iso2,
             "iso3": iso3,
@@ -313,6 +312,8 @@ def _actors(
             key = fold(name)
             if key in nisbas or (key.endswith("يا") and key[:-1] in explained):
                 continue  # an inflected nisba (أميركية) or its adverb (أميركيا)
+            if key.startswith("ال") or key.endswith("يه") or len(key) < 4:
+                continue  # a people (الصرب), a nisba (سعودية) or a short word (ترك)
             if stem and (fold(stem) in folded or nisbas.get(fold(stem)) == country["id"]) and key not in {
                 fold(n) for n in country["names"]
             }:

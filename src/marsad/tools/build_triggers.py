@@ -28,8 +28,8 @@ _PATTERN_CODE = re.compile(r"\[(\d{2,4})\]")
 _PLOVER_LINE = re.compile(r"^(\d{2,4}):\s*([A-Z]+)\s*(?:,\s*([^,#]*))?")
 # Too short or too ambiguous in running text to be a trigger on its own.
 _MIN_LEN = 3
-_MIN_SHARE = 0.6
-_MIN_PATTERNS = 2
+_MIN_SHARE = 0.8
+_MIN_PATTERNS = 4
 
 
 def load_cameo2plover(path: Path) -> dict[str, tuple[str, str]]:
