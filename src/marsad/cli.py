@@ -16,6 +16,7 @@ from typing import Any, Iterator
 
 COMMAND_MODULES = [
     "marsad.commands.analyze",
+    "marsad.commands.ner",
     "marsad.commands.lexicon",
     "marsad.commands.kb",
     "marsad.commands.events",

@@ -26,6 +26,9 @@ def register(sub) -> None:
     e.add_argument("--seeds", help="folder of seed articles (default: ../shared/corpus/seeds)")
     e.add_argument("--format", choices=["table", "json"], default="table")
     e.add_argument("--details", action="store_true", help="list every missed item")
+    e.add_argument(
+        "--oracle-entities", action="store_true", help="diagnostic: use the gold entities in place of recognition"
+    )
     e.set_defaults(func=run_eval)
 
 
@@ -52,7 +55,7 @@ def run_eval(args) -> int:
     shared = None if (args.gold and args.seeds) else require_shared()
     gold = Path(args.gold) if args.gold else shared / "gold" / "seeds.json"
     seeds = Path(args.seeds) if args.seeds else shared / "corpus" / "seeds"
-    report = evaluate(gold, seeds)
+    report = evaluate(gold, seeds, oracle=args.oracle_entities)
     if args.format == "json":
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:

@@ -1,18 +1,252 @@
-"""Boilerplate removal from already-scraped text (initial version: separators only)."""
+"""Boilerplate removal from already-scraped article text.
+
+Each line is classified from the UI-phrase lexicon (resources/boilerplate.json),
+its shape (words, punctuation, share of Arabic letters, trailing ellipsis) and
+its position: the *top zone* lies before the first body paragraph, the *bottom
+zone* after the last one. A body paragraph is a long Arabic line that reads as
+prose, so a sentence that merely contains a UI word is never dropped.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
-_SEPARATOR = re.compile(r"^[\s\-_=*~—–•·.]+$")
+from marsad.text.normalize import arabic_ratio, fold
+
+_SEPARATOR = re.compile(r"^[\s\-_=*~—–•·.#+|]+$")
+_BASE64 = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{16,}={0,2}(?![A-Za-z0-9+/=])")
+_CRUMB_SPLIT = re.compile(r"\s+(?:/|»|›|>|\||\\|«)\s+")
+_NON_KEY = re.compile(r"[^\w©\s]|_")
+_SPACES = re.compile(r"\s+")
+_PUNCT = set(".,،؛;:!?؟«»\"“”„()[]-–—'")
+_END_PUNCT = (".", "!", "؟", "?", ":", "»", '"', "”", ")", "؛")
+_ELLIPSIS = ("…", "...", "[…]", "…]", "..")
+_DIGIT = re.compile(r"[0-9٠-٩]")
+
+BODY_MIN_WORDS = 12  # a prose paragraph ending in sentence punctuation
+BODY_LONG_WORDS = 25  # a paragraph this long is prose even without final stop
+SHORT_PREFIX_WORDS = 20  # a prefix phrase only marks lines up to this length
+TEASER_MAX_LINES = 12  # teaser lines taken after one related-articles header
+LABEL_MAX_WORDS = 3  # masthead and section labels above the headline
+TAGLINE_MAX_WORDS = 5  # site taglines trailing the article
+
+
+def _key(text: str) -> str:
+    return _SPACES.sub(" ", _NON_KEY.sub(" ", fold(text))).strip()
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    exact: frozenset[str]
+    related: frozenset[str]
+    prefix: tuple[str, ...]
+    comment: frozenset[str]
+    about: tuple[str, ...]
+    home: frozenset[str]
+    latin: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> _Lexicon:
+    data = json.loads(resources.files("marsad.resources").joinpath("boilerplate.json").read_text("utf-8"))
+    keys = {name: [_key(p) for p in phrases] for name, phrases in data.items() if name != "description"}
+    return _Lexicon(
+        exact=frozenset(keys["exact"]),
+        related=frozenset(keys["related"]),
+        prefix=tuple(sorted(set(keys["prefix"]), key=len, reverse=True)),
+        comment=frozenset(keys["comment"]),
+        about=tuple(sorted(set(keys["about"]), key=len, reverse=True)),
+        home=frozenset(keys["home"]),
+        latin=frozenset(keys["latin"]),
+    )
+
+
+@dataclass
+class _Line:
+    start: int
+    text: str  # stripped line, a substring of the body
+    key: str
+    words: int
+    arabic: float
+    has_latin: bool
+    has_punct: bool
+    end_punct: bool
+    ellipsis: bool
+    removed: bool = False
+
+    @property
+    def prose(self) -> bool:
+        """Reads as a body paragraph."""
+        if self.removed or self.ellipsis or self.arabic < 0.5 or self.words < BODY_MIN_WORDS:
+            return False
+        return self.end_punct or self.words >= BODY_LONG_WORDS
+
+    @property
+    def latin_only(self) -> bool:
+        return self.has_latin and self.arabic == 0.0
+
+
+def _line(start: int, raw: str) -> _Line:
+    text = raw.strip()
+    start += len(raw) - len(raw.lstrip())
+    return _Line(
+        start=start,
+        text=text,
+        key=_key(text),
+        words=len(text.split()),
+        arabic=arabic_ratio(text),
+        has_latin=bool(re.search(r"[A-Za-z]", text)),
+        has_punct=any(ch in _PUNCT for ch in text),
+        end_punct=text.rstrip("…. ").endswith(_END_PUNCT) or (text.endswith(".") and not text.endswith("..")),
+        ellipsis=text.endswith(_ELLIPSIS) and not text.endswith(("!", "؟", "?")),
+    )
+
+
+def _tracking_tokens(line: str) -> list[re.Match[str]]:
+    """Base64 blobs (tracking ids) that decode to printable ASCII."""
+    found = []
+    for m in _BASE64.finditer(line):
+        token = m.group(0)
+        if len(token) % 4 or not (re.search(r"[a-z]", token) and re.search(r"[A-Z0-9]", token)):
+            continue
+        try:
+            decoded = base64.b64decode(token, validate=True)
+        except (binascii.Error, ValueError):
+            continue
+        if decoded and all(32 <= b < 127 for b in decoded):
+            found.append(m)
+    return found
+
+
+def _is_breadcrumb(line: _Line, lex: _Lexicon) -> bool:
+    parts = _CRUMB_SPLIT.split(line.text)
+    if len(parts) < 2:
+        return False
+    if _key(parts[0]) in lex.home:
+        return True
+    return len(parts) >= 3 and all(0 < len(p.split()) <= 4 for p in parts[:-1]) and not line.end_punct
+
+
+def _starts_with(key: str, phrases: tuple[str, ...]) -> str | None:
+    for p in phrases:
+        if key == p or key.startswith(p + " "):
+            return p
+    return None
+
+
+def _mark_lexical(lines: list[_Line], lex: _Lexicon, body_len: int) -> int | None:
+    """Mark lines that the lexicon alone condemns; return the index of a comment-form header."""
+    comment_at = None
+    teasers = 0
+    for i, ln in enumerate(lines):
+        if not ln.text:
+            continue
+        if teasers:
+            if ln.prose:
+                teasers = 0
+            else:
+                ln.removed = True
+                teasers -= 1
+                continue
+        key = ln.key
+        if _SEPARATOR.match(ln.text) or _is_breadcrumb(ln, lex):
+            ln.removed = True
+        elif key in lex.related or (ln.latin_only and key.lower() in {k.lower() for k in lex.related}):
+            ln.removed = True
+            teasers = TEASER_MAX_LINES
+        elif key in lex.comment and comment_at is None:
+            ln.removed = True
+            comment_at = i
+        elif key in lex.exact or (ln.latin_only and ln.words <= 6 and key.lower() in lex.latin):
+            ln.removed = True
+        elif ln.words <= SHORT_PREFIX_WORDS and not ln.prose and _starts_with(key, lex.prefix):
+            ln.removed = True
+        elif ln.start >= body_len // 2 and ln.words <= 8 and not ln.end_punct and _starts_with(key, lex.about):
+            # "عن شبكة ..." footer: the header and the site description under it.
+            ln.removed = True
+            nxt = next((x for x in lines[i + 1 :] if x.text), None)
+            if nxt is not None and not nxt.removed:
+                nxt.removed = True
+    return comment_at
+
+
+def _mark_positional(lines: list[_Line], title: str | None, comment_at: int | None) -> None:
+    kept = [i for i, ln in enumerate(lines) if ln.text and not ln.removed]
+    body = [i for i in kept if lines[i].prose]
+    if comment_at is not None and (not body or comment_at > body[-1]):
+        for ln in lines[comment_at:]:
+            ln.removed = ln.removed or bool(ln.text)
+        kept = [i for i in kept if i < comment_at]
+    if not body:
+        return
+    first, last = body[0], body[-1]
+    top = [i for i in kept if i < first]
+    for n, i in enumerate(top):
+        ln = lines[i]
+        later_headline = any(lines[j].words > LABEL_MAX_WORDS and not lines[j].latin_only for j in top[n + 1 :])
+        if ln.latin_only or (
+            later_headline and ln.words <= LABEL_MAX_WORDS and not ln.has_punct and not _DIGIT.search(ln.text)
+        ):
+            ln.removed = True
+    for i in kept:
+        ln = lines[i]
+        if i > last and (ln.ellipsis or ln.latin_only):
+            ln.removed = True
+    for i in reversed([i for i in kept if i > last and not lines[i].removed]):
+        ln = lines[i]
+        if ln.words > TAGLINE_MAX_WORDS or ln.has_punct or _DIGIT.search(ln.text):
+            break
+        ln.removed = True
+    # Repeated headlines: a non-prose line equal to the title or to an earlier kept line.
+    seen = {_key(title)} if title else set()
+    for i in kept:
+        ln = lines[i]
+        if ln.removed or ln.prose:
+            continue
+        if ln.key in seen and ln.key:
+            ln.removed = True
+        elif title or i < first:
+            seen.add(ln.key)
 
 
 def remove(body: str, title: str | None = None) -> tuple[str, list[str]]:
-    """(kept text, removed pieces verbatim) for a scraped article body."""
-    kept, removed = [], []
-    for line in body.split("\n"):
-        if line.strip() and _SEPARATOR.match(line):
-            removed.append(line.strip())
+    """(kept text, removed pieces verbatim) for a scraped article body.
+
+    Removed lines are left empty, so paragraph breaks survive; a tracking token
+    inside a line is cut out of it alone.
+    """
+    lex = lexicon()
+    lines: list[_Line] = []
+    raw_lines = body.split("\n")
+    pos = 0
+    for raw in raw_lines:
+        lines.append(_line(pos, raw))
+        pos += len(raw) + 1
+    removed: dict[int, list[str]] = {}
+    arabic_doc = arabic_ratio(body) >= 0.5
+    for i, ln in enumerate(lines):
+        tokens = _tracking_tokens(ln.text)
+        if tokens:
+            removed[i] = [m.group(0) for m in tokens]
+            for m in reversed(tokens):
+                ln.text = ln.text[: m.start()] + ln.text[m.end() :]
+            ln.text = _SPACES.sub(" ", ln.text).strip()
+            ln.key, ln.words = _key(ln.text), len(ln.text.split())
+    comment_at = _mark_lexical(lines, lex, len(body))
+    if arabic_doc:
+        _mark_positional(lines, title, comment_at)
+    out, pieces = [], []
+    for i, (raw, ln) in enumerate(zip(raw_lines, lines)):
+        pieces.extend(removed.get(i, []))
+        if ln.removed:
+            pieces.append(ln.text)
+            out.append("")
         else:
-            kept.append(line)
-    return "\n".join(kept), removed
+            out.append(ln.text if i in removed else raw)
+    return "\n".join(out), [p for p in pieces if p]

@@ -27,9 +27,10 @@ class Cleaner:
         body, removed = boilerplate.remove(body, title)
         body = _paragraphs(body)
         if not title:
-            # Scraped text usually opens with its headline: a short first line without final stop.
+            # Scraped text usually opens with its headline: a short first line without final stop
+            # (headlines may end in "!" or "؟").
             first, _, rest = body.partition("\n")
-            if rest.strip() and 0 < len(first) <= 200 and not first.rstrip().endswith((".", ":", "؟", "!")):
+            if rest.strip() and 0 < len(first) <= 200 and not first.rstrip().endswith((".", ":")):
                 title, body = first.strip(), rest.strip()
         elif body.startswith(title):
             body = body[len(title) :].lstrip()

@@ -7,7 +7,8 @@ actor dictionary, generic agents from its agent dictionary, and token-level
 English transliterations of person names from the Wikidata name pairs.
 
 The output is one gzipped JSON object: ``records`` (one per KB entry),
-``demonyms`` (folded nisba form -> country id) and ``translit`` (folded Arabic
+``demonyms`` (folded nisba form -> country id), ``plurals`` (the definite
+plural nisbas, which name a country's people: الأمريكيين) and ``translit`` (folded Arabic
 name token -> English token). Only derived facts are stored.
 """
 
@@ -170,8 +171,10 @@ def _inflect(stem: str) -> list[str]:
     return forms + ["ال" + f for f in forms]
 
 
-def _demonyms(countries: dict[str, dict[str, Any]], rules: Path) -> dict[str, str]:
+def _demonyms(countries: dict[str, dict[str, Any]], rules: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """Folded nisba forms -> country id, and the definite plurals among them (الأمريكيين, الأمريكان)."""
     out: dict[str, str] = {}
+    plurals: dict[str, str] = {}
     for iso2, rec in countries.items():
         for name in rec["names"][:1] + rec["names"][1:]:
             stem = _nisba_stem(name)
@@ -187,7 +190,11 @@ def _demonyms(countries: dict[str, dict[str, Any]], rules: Path) -> dict[str, st
         cid = countries[iso2]["id"]
         for form in _inflect(stem) + extra + ["ال" + e for e in extra]:
             out[fold(form)] = cid
-    return out
+        plurals.update({fold("ال" + e): cid for e in extra})
+    for form, cid in out.items():
+        if form.startswith("ال") and form.endswith(("يين", "يون")):
+            plurals.setdefault(form, cid)
+    return out, plurals
 
 
 # --- actors -------------------------------------------------------------------------------------
@@ -379,16 +386,18 @@ def build(shared: Path, resource_dir: Path) -> dict[str, Any]:
     city_keys = {fold(n) for c in cities for n in c["names"]}
     titles = load_lines(resource_dir / "titles.txt")
     org_heads = load_lines(resource_dir / "org_descriptors.txt")
-    demonyms = _demonyms(countries, resource_dir / "demonyms.tsv")
+    demonyms, plurals = _demonyms(countries, resource_dir / "demonyms.tsv")
     actors, extra_demonyms = _actors(shared, countries, city_keys, titles, org_heads, demonyms, person_tokens)
     for stem, cid in extra_demonyms.items():
         for form in _inflect(stem):
             demonyms.setdefault(fold(form), cid)
+            if form.startswith("ال") and form.endswith(("يين", "يون")):
+                plurals.setdefault(fold(form), cid)
     for rec in countries.values():
         for k in ("capital_en", "languages", "neighbours"):
             rec.pop(k, None)
     records = list(countries.values()) + cities + actors + _agents(shared)
-    return {"version": 1, "records": records, "demonyms": demonyms, "translit": translit}
+    return {"version": 1, "records": records, "demonyms": demonyms, "plurals": plurals, "translit": translit}
 
 
 def write(kb: dict[str, Any], out: Path) -> None:

@@ -61,7 +61,9 @@ def _kmeans(x, k: int, seed: int, iters: int = 25):
     return labels, centers
 
 
-def build_clusters(root: Path, out: Path, vocab_size: int = 100_000, contexts: int = 3000, dim: int = 100, seed: int = 0) -> int:
+def build_clusters(
+    root: Path, out: Path, vocab_size: int = 100_000, min_count: int = 10, contexts: int = 5000, dim: int = 100, seed: int = 0
+) -> int:
     import numpy as np
     from scipy import sparse
     from scipy.sparse.linalg import svds
@@ -73,7 +75,8 @@ def build_clusters(root: Path, out: Path, vocab_size: int = 100_000, contexts: i
         docs.append(toks)
     print(f"clusters: {sum(freq.values())} tokens, {len(freq)} types", file=sys.stderr)
     ranked = sorted(freq.items(), key=lambda kv: (-kv[1], kv[0]))
-    vocab = [w for w, c in ranked[:vocab_size] if c >= 3]
+    # Rarer words get vectors too noisy to cluster (they fall into junk clusters).
+    vocab = [w for w, c in ranked[:vocab_size] if c >= min_count]
     index = {w: i for i, w in enumerate(vocab)}
     n = len(vocab)
     ids = np.fromiter((index.get(w, -1) for toks in docs for w in toks + [None]), dtype=np.int64)

@@ -48,9 +48,11 @@ class Resources:
             for line in fh:
                 typ, _, phrase = line.rstrip("\n").partition("\t")
                 words = phrase.split()
+                # A word of a longer name is weaker evidence than a one-word entry.
+                tag = typ if len(words) == 1 else typ + "-part"
                 for w in words:
                     if len(w) >= 2:  # single letters are split-off clitics in the lists
-                        tokens.setdefault(w, set()).add(typ)
+                        tokens.setdefault(w, set()).add(tag)
                 if len(words) > 1:
                     phrases.setdefault(phrase, set()).add(typ)
         triggers: dict[str, str] = {}
@@ -145,6 +147,11 @@ class Featurizer:
         core += ["g=" + t for t in sorted(gaz)]
         if trig:
             core.append("t=" + trig)
+        # Share of the word's corpus uses that carry the article: names mostly
+        # never take it (بغداد) or always do (الخرطوم); common nouns vary.
+        with_al, without = self.freq(_ARTICLE + bare), self.freq(bare)
+        if with_al + without >= 5:
+            core.append("alr=" + str(round(4 * with_al / (with_al + without))))
         nisba = self._nisba(bare)
         if nisba:
             core.append("nisba=LOC")
@@ -164,7 +171,7 @@ class Featurizer:
             if bare.endswith(suffix) and len(bare) - len(suffix) >= 2:
                 root = bare[: -len(suffix)]
                 for cand in (root, root + "ا", root + "ه"):
-                    if "LOC" in self.res.gaz_tokens.get(cand, ()):
+                    if "LOC" in self.res.gaz_tokens.get(cand, ()) or "LOC-part" in self.res.gaz_tokens.get(cand, ()):
                         return True
                 return False
         return False
@@ -175,6 +182,8 @@ class Featurizer:
         feats: list[list[str]] = []
         for i, (_, core, _) in enumerate(info):
             f = list(core)
+            f.append("bi-=" + (info[i - 1][0] if i else "^") + "|" + info[i][0])
+            f.append("bi+=" + info[i][0] + "|" + (info[i + 1][0] if i + 1 < n else "$"))
             for o in WINDOW:
                 j = i + o
                 if 0 <= j < n:

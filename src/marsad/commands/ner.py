@@ -1,0 +1,78 @@
+"""``marsad tag --conll``, ``marsad eval ner`` and ``marsad train ner``."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from marsad.cli import group
+
+
+def register(sub) -> None:
+    p = sub.add_parser("tag", help="tag named entities in a CoNLL token file (token<TAB>IOB2 tag)")
+    p.add_argument("--conll", required=True, metavar="FILE", help="one token per line (first column), blank line between sentences")
+    p.set_defaults(func=run_tag)
+
+    p = group(sub, "eval", "score the pipeline against reference data").add_parser(
+        "ner", help="entity-level micro P/R/F1 (exact span and type) on CoNLL files"
+    )
+    p.add_argument("--test", required=True, nargs="+", metavar="PATH", help="CoNLL files or folders of them")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=run_eval)
+
+    p = group(sub, "train", "train a model from ../shared data").add_parser(
+        "ner", help="build clusters and name lists, then fit the CRF on ANERcorp train"
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed of the cluster k-means and SVD")
+    p.add_argument("--tune", action="store_true", help="choose c1/c2 on the dev split (a grid of fits)")
+    p.add_argument("--reuse-resources", action="store_true", help="keep the existing clusters and name lists")
+    p.set_defaults(func=run_train)
+
+
+def run_tag(args) -> int:
+    from marsad.nlp.ner import default_tagger
+    from marsad.nlp.ner.conll import read_conll
+
+    tagger = default_tagger()
+    out = sys.stdout
+    for i, (words, _) in enumerate(read_conll(args.conll, with_tags=False)):
+        if i:
+            out.write("\n")
+        for word, tag in zip(words, tagger.tag(words)):
+            out.write(f"{word}\t{tag}\n")
+    out.flush()
+    return 0
+
+
+def run_eval(args) -> int:
+    from marsad.nlp.ner import default_tagger
+    from marsad.nlp.ner.conll import TYPES, conll_files, read_conll, score
+
+    tagger = default_tagger()
+    gold, pred, tokens = [], [], 0
+    for path in args.test:
+        for f in conll_files(path):
+            for words, tags in read_conll(f):
+                gold.append(tags)
+                pred.append(tagger.tag(words))
+                tokens += len(words)
+    result = {"sentences": len(gold), "tokens": tokens, "all": score(gold, pred), "no_misc": score(gold, pred, exclude=("MISC",))}
+    if args.format == "json":
+        print(json.dumps(result, indent=1))
+        return 0
+    print(f"{len(gold)} sentences, {tokens} tokens")
+    print(f"{'':10}{'P':>8}{'R':>8}{'F1':>8}{'gold':>8}")
+    rows = [("micro", result["all"]["micro"]), ("no MISC", result["no_misc"]["micro"])]
+    rows += [(t, result["all"][t]) for t in TYPES if t in result["all"]]
+    for name, s in rows:
+        print(f"{name:10}{100 * s['precision']:8.2f}{100 * s['recall']:8.2f}{100 * s['f1']:8.2f}{s['support']:8d}")
+    return 0
+
+
+def run_train(args) -> int:
+    from marsad.nlp.ner.train import train
+    from marsad.paths import require_shared
+
+    report = train(require_shared(), seed=args.seed, tune=args.tune, rebuild=not args.reuse_resources)
+    print(json.dumps(report, indent=1))
+    return 0

@@ -1,0 +1,163 @@
+"""PLOVER events on Arabic sentences whose entities are given by hand."""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+
+import pytest
+
+from marsad.model import Document, Entity, Mention
+from marsad.nlp.events import candidates, create, entity_at, extract, trigger_lexicon
+from marsad.text.sentences import split
+
+
+def make_doc(text: str, entities: list[tuple[str, str]]) -> Document:
+    """A document with sentences and one entity per (type, name), mentioned wherever the name occurs
+    as a word (after a clitic و ب ل ف)."""
+    doc = Document(id="t", path="t", text=text)
+    doc.sentences = split(text)
+    for k, (etype, name) in enumerate(entities, start=1):
+        ent = Entity(id=f"e{k}", type=etype, name=name)
+        for m in re.finditer(r"(?<!\w)(?:[وبلف]|لل)?(" + re.escape(name) + r")(?!\w)", text):
+            ent.mentions.append(Mention(m.start(1), m.end(1), name, etype, ent.id))
+        doc.entities.append(ent)
+    return doc
+
+
+def roles(doc: Document, event) -> tuple:
+    name = {e.id: e.name for e in doc.entities}
+    return name.get(event.actor), name.get(event.target), name.get(event.location)
+
+
+def only(events, etype):
+    found = [e for e in events if e.type == etype]
+    assert len(found) == 1, [(e.type, e.trigger.text) for e in events]
+    return found[0]
+
+
+def test_candidates_strip_inflection_and_clitics():
+    assert "حذر" in candidates("يحذرهم")
+    assert "اغتال" in candidates("اغتالت")
+    assert "استقبل" in candidates("سيستقبله")
+    assert "اجتماع" in candidates("الاجتماع")
+    assert "طلب" in candidates("طلبوا")
+    assert candidates("طلب")[0] == "طلب"
+
+
+def test_ontology_and_lexicon_agree():
+    plover = json.loads(resources.files("marsad.resources").joinpath("plover.json").read_text(encoding="utf-8"))
+    assert len(plover["types"]) == 16
+    lex = trigger_lexicon()
+    used = {t.type for entries in lex.values() for t in entries.values()}
+    assert used <= set(plover["types"])
+    assert len(used) == 16  # every type has at least one trigger
+    for entries in lex.values():
+        for t in entries.values():
+            assert not t.mode or t.mode in plover["types"][t.type]["modes"], t
+
+
+def test_vso_actor_target_location():
+    doc = make_doc(
+        "اغتالت الولايات المتحدة قاسم سليماني في بغداد.",
+        [("LOC", "الولايات المتحدة"), ("PER", "قاسم سليماني"), ("LOC", "بغداد")],
+    )
+    ev = only(extract(doc), "ASSAULT")
+    assert roles(doc, ev) == ("الولايات المتحدة", "قاسم سليماني", "بغداد")
+    assert ev.mode == "targeted"
+    assert ev.trigger.text == "اغتالت"
+    assert doc.text[ev.sentence.start : ev.sentence.end] == doc.text
+
+
+def test_subject_of_subordinate_clause_and_title_phrase():
+    doc = make_doc(
+        "كان مايك بومبيو على رأس الوكالة، حين طلب من السفير الأميركي لدى العراق دوجلاس سيليمان تسليم قاسم سليماني رسالة.",
+        [("PER", "مايك بومبيو"), ("LOC", "العراق"), ("PER", "دوجلاس سيليمان"), ("PER", "قاسم سليماني")],
+    )
+    ev = only(extract(doc), "REQUEST")
+    assert roles(doc, ev)[:2] == ("مايك بومبيو", "دوجلاس سيليمان")
+
+
+def test_svo_and_verbal_noun_with_preposition_target():
+    doc = make_doc("أعادت واشنطن فرض عقوبات على طهران.", [("LOC", "واشنطن"), ("LOC", "طهران")])
+    ev = only(extract(doc), "SANCTION")
+    assert roles(doc, ev)[:2] == ("واشنطن", "طهران")
+
+
+def test_modes():
+    neg = make_doc("لم تشن إسرائيل أي هجوم على غزة.", [("LOC", "إسرائيل"), ("LOC", "غزة")])
+    ev = only(extract(neg), "ASSAULT")
+    assert ev.mode == "negated"
+    assert roles(neg, ev)[:2] == ("إسرائيل", "غزة")
+
+    fut = make_doc("ستعقد روسيا وتركيا اجتماعا في أنقرة.", [("LOC", "روسيا"), ("LOC", "تركيا"), ("LOC", "أنقرة")])
+    ev = only(extract(fut), "CONSULT")
+    assert ev.mode == "future"
+    assert roles(fut, ev)[2] == "أنقرة"
+
+    planned = make_doc(
+        "وكان الجيش يستعد لاقتحام آخر معاقل تنظيم داعش في سوريا.",
+        [("ORG", "الجيش"), ("ORG", "تنظيم داعش"), ("LOC", "سوريا")],
+    )
+    ev = only(extract(planned), "ASSAULT")
+    assert ev.mode == "planned"
+    assert roles(planned, ev) == ("الجيش", "تنظيم داعش", "سوريا")
+
+    cond = make_doc("وإذا وافقت حماس على المقترح فإن إسرائيل ستنسحب من رفح.", [("ORG", "حماس"), ("LOC", "إسرائيل"), ("LOC", "رفح")])
+    events = extract(cond)
+    assert only(events, "AGREE").mode == "conditional"
+    assert roles(cond, only(events, "RETREAT"))[0] == "إسرائيل"
+
+
+def test_passive_masdar_has_target_and_no_actor():
+    doc = make_doc("تم اغتيال العالم النووي محسن فخري زاده قرب طهران.", [("PER", "محسن فخري زاده"), ("LOC", "طهران")])
+    ev = only(extract(doc), "ASSAULT")
+    assert roles(doc, ev) == (None, "محسن فخري زاده", "طهران")
+
+
+def test_relative_clause_names_the_actor_of_a_noun():
+    doc = make_doc(
+        "وندد المجلس بالهجوم الذي شنته جماعة الحوثي على ميناء الحديدة.",
+        [("ORG", "المجلس"), ("ORG", "جماعة الحوثي"), ("LOC", "الحديدة")],
+    )
+    ev = only(extract(doc), "ASSAULT")
+    assert roles(doc, ev)[0] == "جماعة الحوثي"
+
+
+def test_reporting_verbs_and_names_are_not_triggers():
+    doc = make_doc("وقال المتحدث باسم قوات الحشد الشعبي إن الوضع هادئ.", [("ORG", "قوات الحشد الشعبي")])
+    assert extract(doc) == []
+
+
+def test_without_entities_events_keep_no_roles():
+    doc = Document(id="t", path="t", text="وشنت الطائرات غارات على مواقع في المدينة.")
+    doc.sentences = split(doc.text)
+    doc = create()(doc)
+    ev = only(doc.events, "ASSAULT")
+    assert (ev.actor, ev.target, ev.location) == (None, None, None)
+    assert ev.id == "v1"
+
+
+def test_entity_at_overlap():
+    doc = make_doc("زار الرئيس عبد الفتاح السيسي الرياض.", [("PER", "عبد الفتاح السيسي"), ("LOC", "الرياض")])
+    start = doc.text.index("السيسي")
+    assert entity_at(doc, start, start + 3) == "e1"
+    assert entity_at(doc, 0, 3) is None
+
+
+@pytest.mark.parametrize(
+    "text, etype",
+    [
+        ("وتظاهر آلاف الطلاب أمام مبنى البرلمان.", "PROTEST"),
+        ("واعتقلت الشرطة عشرات الناشطين.", "COERCE"),
+        ("ونشرت الحكومة قوات إضافية على الحدود.", "MOBILIZE"),
+        ("وأفرجت السلطات عن الصحفيين المعتقلين.", "RETREAT"),
+        ("وأدانت الخارجية الهجوم بشدة.", "ACCUSE"),
+        ("وأشاد الوزير بالتعاون بين البلدين.", "SUPPORT"),
+    ],
+)
+def test_types_on_common_news_verbs(text, etype):
+    doc = Document(id="t", path="t", text=text)
+    doc.sentences = split(text)
+    assert etype in {e.type for e in extract(doc)}
