@@ -5,6 +5,8 @@ DB ?= $(CURDIR)/demo.db
 
 .PHONY: install demo test fuzz bench clean
 
+FUZZ_RUNS ?= 200000
+
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
@@ -18,6 +20,12 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest -q
+
+fuzz: install
+	$(BIN)/python fuzz/fuzz_analyze.py -runs=$(FUZZ_RUNS) -max_len=65536
+
+bench: install
+	$(BIN)/python bench/bench_pipeline.py --limit 1000 --jobs 2
 
 clean:
 	rm -rf $(VENV) build *.egg-info demo.db

@@ -51,3 +51,11 @@ def test_persian_and_english_are_flagged_not_analysed():
         (obj,) = analyze("-", stdin=text.encode())
         assert obj["error"]["code"] == "not_arabic" and obj["language"] == lang
         assert obj["entities"] == [] and obj["events"] == []
+
+
+def test_time_limit_per_document_gives_an_error_and_the_run_goes_on(tmp_path):
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(GOOD, encoding="utf-8")
+    proc = run_marsad("analyze", str(tmp_path), "--jobs", "1", "--doc-timeout", "0.000001")
+    objs = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert len(objs) == 2 and all(o["error"]["code"] == "timeout" for o in objs)

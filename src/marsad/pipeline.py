@@ -12,6 +12,8 @@ from __future__ import annotations
 import importlib
 import json
 import multiprocessing as mp
+import signal
+import threading
 import traceback
 from dataclasses import dataclass
 from importlib import resources
@@ -47,9 +49,18 @@ def _factory(spec: str) -> Callable[..., Component]:
     return getattr(importlib.import_module(module_name), attr)
 
 
+class DocumentTimeout(BaseException):
+    """A document took longer than the configured time limit (BaseException: components must not swallow it)."""
+
+
+def _raise_timeout(signum, frame):
+    raise DocumentTimeout()
+
+
 class Pipeline:
-    def __init__(self, components: list[NamedComponent]):
+    def __init__(self, components: list[NamedComponent], seconds_per_document: Optional[float] = None):
         self.components = components
+        self.seconds_per_document = seconds_per_document
 
     @classmethod
     def from_config(cls, config: Optional[dict[str, Any]] = None, exclude: Iterable[str] = ()) -> "Pipeline":
@@ -60,13 +71,30 @@ class Pipeline:
             if entry["name"] in skip:
                 continue
             comps.append(NamedComponent(entry["name"], _factory(entry["factory"])(**entry.get("options", {}))))
-        return cls(comps)
+        return cls(comps, config.get("limits", {}).get("seconds_per_document"))
 
     @property
     def names(self) -> list[str]:
         return [c.name for c in self.components]
 
     def __call__(self, doc: Document) -> Document:
+        limit = self.seconds_per_document
+        # SIGALRM interrupts only the main thread; elsewhere (a web server's worker thread) run unlimited.
+        timed = bool(limit) and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+        if not timed:
+            return self._run(doc)
+        previous = signal.signal(signal.SIGALRM, _raise_timeout)
+        try:
+            signal.setitimer(signal.ITIMER_REAL, limit)
+            return self._run(doc)
+        except DocumentTimeout:
+            doc.error = DocumentError("timeout", f"analysis took longer than {limit:g} s; document skipped")
+            return doc
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+    def _run(self, doc: Document) -> Document:
         for comp in self.components:
             if doc.error is not None:
                 break

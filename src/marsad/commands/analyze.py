@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from marsad.io import check_paths, read_paths
+from marsad.io import DEFAULT_MAX_BYTES, check_paths, read_paths
 from marsad.pipeline import analyze_stream, load_config
 
 
@@ -27,6 +27,8 @@ def register(sub) -> None:
     p.add_argument("--jobs", type=int, default=0, help="worker processes (default: number of cores, 1 for one file)")
     p.add_argument("--pipeline", help="a pipeline configuration JSON file instead of the built-in one")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on standard error")
+    p.add_argument("--doc-timeout", type=float, help="seconds allowed per document (default: the pipeline configuration's limit)")
+    p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="largest input file or record read, in bytes")
     p.set_defaults(func=run)
 
 
@@ -34,7 +36,9 @@ def run(args) -> int:
     check_paths(args.paths)
     jobs = args.jobs or (1 if all(os.path.isfile(p) or p == "-" for p in args.paths) else (os.cpu_count() or 1))
     config = load_config(args.pipeline)
-    results = analyze_stream(read_paths(args.paths), jobs=jobs, published=args.published, config=config)
+    if args.doc_timeout is not None:
+        config.setdefault("limits", {})["seconds_per_document"] = args.doc_timeout
+    results = analyze_stream(read_paths(args.paths, args.max_bytes), jobs=jobs, published=args.published, config=config)
     show_progress = not args.no_progress and sys.stderr.isatty() or os.environ.get("MARSAD_PROGRESS") == "1"
     failed = 0
     from tqdm import tqdm

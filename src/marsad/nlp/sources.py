@@ -146,6 +146,13 @@ def phrase_after(toks: list[Token], j: int, slots: list[Slot]) -> Optional[Phras
         # head noun with its adjectives, affiliation and names, up to a boundary
         if toks[j].norm.isdigit() and j + 1 < n:
             k = j + 1
+        if head in lex["outlet_nouns"]:
+            # a known outlet's name after the noun (صحيفة واشنطن بوست) is taken whole
+            for m in range(min(n - 1, j + 4), j, -1):
+                if " ".join(_word(t) for t in toks[j + 1 : m + 1]) in lex["known_outlets"]:
+                    while m + 1 < n and _is_nisba(toks[m + 1]):
+                        m += 1
+                    return Phrase(j, m)
         while k + 1 < n and k + 1 - j < _MAX_NP:
             nxt = toks[k + 1]
             if nxt.text in _QUOTES or _stops_np(nxt) and _word(nxt) not in ("في",) or _is_verb_cue(toks, k + 1):
@@ -453,11 +460,14 @@ def extract(doc: Document) -> tuple[list[Claim], list[Quote]]:
                 if span:
                     quote = Quote("indirect", span[0], span[1], speaker)
             cue = toks[f.cue_first : f.cue_last + 1]
+            cue_start = cue[0].stem_start
+            if not cue[0].prefix and cue[0].norm[:1] in "وف" and cue[0].norm[1:] in candidates(_word(cue[0])):
+                cue_start += 1  # a conjunction the segmenter left on the verb (وقال)
             claim = Claim(
                 id=f"c{len(claims) + 1}",
                 sentence=Span(sent.start, sent.end),
                 sources=f.sources,
-                cue=TextSpan(cue[0].stem_start, cue[-1].end, doc.text[cue[0].stem_start : cue[-1].end]),
+                cue=TextSpan(cue_start, cue[-1].end, doc.text[cue_start : cue[-1].end]),
                 quote=quote,
             )
             claims.append(claim)
