@@ -1,0 +1,1 @@
+"""Corpus-level analysis: near-duplicate reports, stories, events and claims across outlets."""
