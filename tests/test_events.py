@@ -161,3 +161,10 @@ def test_types_on_common_news_verbs(text, etype):
     doc = Document(id="t", path="t", text=text)
     doc.sentences = split(text)
     assert etype in {e.type for e in extract(doc)}
+
+
+def test_subject_after_a_pronoun_preposition_and_visit_destination():
+    doc = make_doc("وهو القرار الذي رحبت به إسرائيل.", [("LOC", "إسرائيل")])
+    assert roles(doc, only(extract(doc), "SUPPORT"))[0] == "إسرائيل"
+    doc = make_doc("وزار وزير الخارجية الروسي سيرغي لافروف لبغداد.", [("PER", "سيرغي لافروف"), ("LOC", "بغداد")])
+    assert roles(doc, only(extract(doc), "CONSULT")) == ("سيرغي لافروف", None, "بغداد")

@@ -129,3 +129,37 @@ def test_message_carried_from_sender_to_recipient():
     )
     doc = create()(create_events()(doc))
     assert [h.entity for h in doc.chains[0].hops] == ["e2", "e1", "e3"]
+
+
+def test_chain_across_a_time_phrase_and_a_title_running_on_to_the_name():
+    doc = make_doc(
+        "قالت شبكة تلفزيونية أميركية، الخميس، نقلا عن مسؤولين كبار في إدارة الرئيس دونالد ترامب، إن الاتفاق تم.",
+        [("PER", "دونالد ترامب")],
+    )
+    (claim,), _ = extract(doc)
+    assert chain(claim) == [
+        ("شبكة تلفزيونية أميركية", "named_outlet"),
+        ("مسؤولين كبار في إدارة الرئيس دونالد ترامب", "official_unnamed"),  # the name is their employer
+    ]
+    doc = make_doc("قال القائد العام للجيش الوطني الليبي المشير خليفة حفتر إن تحرير العاصمة قريب.", [("PER", "خليفة حفتر")])
+    (claim,), _ = extract(doc)
+    assert chain(claim) == [("القائد العام للجيش الوطني الليبي المشير خليفة حفتر", "named_person")]
+    assert claim.sources[0].entity == "e1"
+
+
+def test_subject_right_before_the_verb_and_no_borrowed_subject():
+    doc = make_doc(
+        "وقال بوتين إن بلاده لم تتدخل. وكانت المملكة المتحدة قالت في وقت سابق إنها تملك الأدلة. "
+        "ويواجه الرئيس قضيتين، الأولى لامرأة تؤكد أنها تعرضت للتحرش.",
+        [("PER", "بوتين"), ("LOC", "المملكة المتحدة")],
+    )
+    claims, _ = extract(doc)
+    assert [chain(c) for c in claims] == [[("بوتين", "named_person")], [("المملكة المتحدة", "named_org")]]
+
+
+def test_negated_cue_and_a_named_official():
+    claims, _ = extract(make_doc("ولم يذكر ترامب أي مصدر لهذا الرقم.", [("PER", "ترامب")]))
+    assert claims == []
+    doc = make_doc("وقال المسؤول في حركة التغيير الديمقراطي تنداي بيتي إن النتائج مزورة.", [("PER", "تنداي بيتي")])
+    (claim,), _ = extract(doc)
+    assert claim.sources[0].kind == "named_person" and claim.sources[0].entity == "e1"

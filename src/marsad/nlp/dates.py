@@ -1,11 +1,13 @@
 """Arabic time expressions, resolved against the publication date.
 
 A small grammar over folded text (``fold_with_map``), one line at a time, with
-the words in ``resources/dates.json``. Each rule yields a candidate span and an
-interval of days (or nothing when the reference date is needed but missing);
-overlapping candidates are resolved longest first. The value reported is the
-most specific ISO prefix (YYYY-MM-DD, YYYY-MM or YYYY) that names the whole
-interval, except where a rule fixes the precision (a month, a year).
+the words in ``resources/dates.json``. Each rule is a regular expression whose
+handler resolves the match against the reference date; a relative expression
+gets no value without one. Of overlapping matches the longest wins. Values are
+ISO prefixes at the precision the expression states (day, month, year); a
+period ("الأسبوع الماضي", "الأيام الثلاثة الماضية") gets the most specific prefix
+covering it, or none when it spans years. Hijri dates are converted to
+Gregorian (Umm al-Qura, the tabular calendar outside its range).
 """
 
 from __future__ import annotations
@@ -63,15 +65,15 @@ def _hijri_month_interval(year: int, month: int) -> tuple[Date, Date]:
     return start, nxt - dt.timedelta(days=1)
 
 
-def _iso(a: Date, b: Date) -> str:
-    """Most specific ISO prefix covering the interval [a, b]; across years, the middle year."""
+def _iso(a: Date, b: Date) -> Optional[str]:
+    """Most specific ISO prefix covering the interval [a, b]; None when it spans years."""
     if a == b:
         return a.isoformat()
     if (a.year, a.month) == (b.year, b.month):
         return f"{a.year:04d}-{a.month:02d}"
     if a.year == b.year:
         return f"{a.year:04d}"
-    return f"{round((a.year + b.year) / 2):04d}"
+    return None
 
 
 def _ym(d: Date) -> str:
@@ -183,6 +185,7 @@ class _Grammar:
         units_any = _alt(self.lex.unit)
         units_dual = _alt(w for w, (_, k) in self.lex.unit.items() if k == "dual")
         units_sing = _alt(w for w, (_, k) in self.lex.unit.items() if k == "singular")
+        units_pl = _alt(w for w, (_, k) in self.lex.unit.items() if k == "definite_plural")
         numw = _alt(self.lex.numword)
         approx = _alt(d["approximators"])
         ago = _alt(w for ws in d["ago"].values() for w in ws)
@@ -211,7 +214,9 @@ class _Grammar:
             (c(rf"(?:(?P<since>{since})\s+|{ctx}\s+|(?P<q>{qual})\s+)(?P<core>(?P<y>(?:1[89]|20)[0-9]{{2}}))(?![0-9]|\s*[/.%\-][0-9]|\s*%)"), self._year),
             (c(rf"(?P<y>[0-9]{{4}})\s*{gmark}"), self._year),
             # العام الماضي, مطلع العام المقبل, الشهر الجاري, هذا الأسبوع
-            (c(rf"(?:(?P<q>{qual})\s+)?(?P<p>{period})\s+{mod}"), self._period),
+            (c(rf"(?:(?P<since>{since})\s+)?(?:(?P<q>{qual})\s+)?(?P<p>{period})\s+{mod}"), self._period),
+            # السنوات الخمس الماضية, الأيام الـ3 المقبلة, الأسبوعين الماضيين
+            (c(rf"(?:(?P<u>{units_pl})\s+(?:ال)?(?:(?P<n>[0-9]{{1,3}})|(?P<nw>{numw}))|(?:ال)?(?:(?P<n2>[0-9]{{1,3}})|(?P<nw2>{numw}))\s+(?P<u2>{units_any})|ال(?P<u3>{units_dual}))\s+(?:(?P<past>{past})|(?P<fut>{fut}))"), self._last_n),
             (c(rf"(?:(?P<q>{qual})\s+)?{this}\s+(?P<p>{period})"), self._period),
             # أمس, صباح اليوم, أول من أمس, أمس (السبت)
             (c(rf"{not_today}(?:{part}\s+)?(?P<rd>{_alt(self.lex.relday)})(?!\s+{today_block}{_E})(?:\s*[،,(]?\s*(?P<wd>{wd})(?:\s*\))?)?"), self._relday),
@@ -318,6 +323,17 @@ class _Grammar:
         week_start = ref - dt.timedelta(days=(ref.weekday() + 2) % 7) + dt.timedelta(weeks=shift)  # weeks start on Saturday
         return _iso(week_start, week_start + dt.timedelta(days=6)), True, "gregorian"
 
+    def _last_n(self, m, ref):
+        g = m.groupdict()
+        n = int(g["n"] or g["n2"] or 0) or self.lex.numword.get(_key(g["nw"] or g["nw2"] or ""), 2 if g["u3"] else 0)
+        if not n:
+            return None
+        if ref is None:
+            return None, True, "gregorian"
+        unit = self.lex.unit[_key(g["u"] or g["u2"] or g["u3"])][0]
+        other = _add(ref, unit, -n if g["past"] else n)
+        return _iso(min(ref, other), max(ref, other)), True, "gregorian"
+
     def _relday(self, m, ref):
         if ref is None:
             return None, True, "gregorian"
@@ -333,7 +349,7 @@ class _Grammar:
         back = (ref.weekday() - target) % 7
         if m.group("fut"):
             d = ref + dt.timedelta(days=(target - ref.weekday()) % 7 or 7)
-        elif not m.group("past") and self._future_context(m.string[: m.start()]):
+        elif not m.group("past") and self._future_context(m.string[max(0, m.start() - 80) : m.start()]):
             d = ref + dt.timedelta(days=(target - ref.weekday()) % 7)
         else:
             d = ref - dt.timedelta(days=back or (7 if m.group("past") else 0))

@@ -5,21 +5,28 @@ forms of each token's stem (``candidates``: article, pronoun and inflection
 suffixes, imperfect and future prefixes stripped). Roles come from the clause
 around the trigger, not from the nearest name:
 
-* verb triggers: a name right after the verb with no preposition is its
-  subject (VSO); else the closest bare name before it in the clause (SVO), or
-  the antecedent of a relative pronoun (``الذي``/``التي``) that opens the
-  clause; the first name after it, bare or behind a target preposition
-  (على، ضد، إلى، مع، من ...), is the target;
+* each name in the sentence is marked with what governs it: a preposition
+  (looked for back over its title phrase: من السفير الأميركي لدى العراق X),
+  a title it qualifies (وزير خارجية إيران X), a place noun (العاصمة بغداد),
+  a relative clause, coordination, or a verbal noun whose genitive it is;
+* verb triggers: a bare name right after the verb (titles, به/لها between)
+  is its subject (VSO); else the closest bare name before it in the clause
+  (SVO), the antecedent of a relative pronoun, or the sentence's subject for
+  coordinated and subordinate clauses (كان X ...، حين طلب); after أنه the
+  pronoun is the subject; the first name after it, bare or behind a target
+  preposition (على، ضد، إلى، مع، من ...), is the target;
 * verbal nouns: a bare name right after the noun is its genitive, an actor or
-  a target as the lexicon says (زيارة X: actor, اغتيال X: target); a light
-  or governing verb before it supplies the actor (شن الجيش هجوما)、
-  and passives (تم اغتيال X) get none;
-* the location is a place name behind في/ب/قرب... in the clause.
+  a target as the lexicon says (زيارة X: actor, اغتيال X: target); a
+  relative clause (الهجوم الذي شنته X), a possessive (اتفاق حكومته) or the
+  clause's subject supplies the actor; passives (تم اغتيال X) get none;
+* the location is a place name behind في/ب/قرب... (or لـ/إلى for a visit).
 
 Mode: auxiliary modes (negated, hypothetical, conditional, planned, future,
 uncertain) from cues before the trigger, else the lexicon's PLOVER mode.
 Cue lists live in ``resources/event_cues.json``. Entities are read from
-``doc.entities``; without them events still come out, with no roles.
+``doc.entities``; without them events still come out, with no roles. A
+definite verbal noun with no role at all (العقوبات، بالاتفاق) is a reference
+to a known event and yields none.
 """
 
 from __future__ import annotations
@@ -70,13 +77,16 @@ def candidates(word: str) -> list[str]:
         forms = [base]
         if base.startswith("ال") and len(base) > 4:
             forms.append(base[2:])
-        for f in list(forms):
+        unsuffixed = list(forms)
+        for f in unsuffixed:
             for suf in _PRONOUN_SUFFIXES:
                 if f.endswith(suf) and len(f) - len(suf) >= 3:
                     forms.append(f[: -len(suf)])
                     break
         for f in list(forms):
-            for suf in _INFLECTION_SUFFIXES:
+            # before a pronoun only the person endings stay (طالبتهم، طلبوه); not ا or ه (شيراك is no شير)
+            endings = _INFLECTION_SUFFIXES if f in unsuffixed else ("ت", "تم", "و")
+            for suf in endings:
                 if f.endswith(suf) and len(f) - len(suf) >= 3:
                     forms.append(f[: -len(suf)])
         for f in forms:
@@ -159,7 +169,7 @@ def _mark_modifiers(slots: list[Slot], toks: list[Token]) -> None:
                 break
             if b.type == "PER":
                 inside = {k for s in slots[n:] if s.last < b.first for k in range(s.first, s.last + 1)}
-                if _np_gap(toks, a.last + 1, b.first, inside):
+                if title_gap(toks, a.last + 1, b.first, inside):
                     a.modifier = True
                 break
 
@@ -243,7 +253,7 @@ def slots_of(doc: Document, sent: Sentence) -> list[Slot]:
             j -= 1
         s.relative = j >= 0 and _word(toks[j]) in relatives
         h = s.first - 1
-        while h >= 0 and _np_gap(toks, h, h + 1):
+        while h >= 0 and title_gap(toks, h, h + 1):
             h -= 1
         hit = match_trigger(toks[h]) if h >= 0 else None
         s.genitive = bool(hit and hit[0].kind == "noun")
@@ -293,17 +303,28 @@ def match_trigger(tok: Token, include_derived: bool = False) -> Optional[tuple[T
     if not tok.stem or not ("\u0621" <= tok.stem[0] <= "\u064a"):
         return None
     lex = trigger_lexicon(include_derived)
+    surface = strip_diacritics(tok.text)
+    marbuta = surface.endswith("ة")
+    nominal = marbuta or surface.endswith("ات")
     for cand in candidates(tok.stem):
+        if marbuta and not cand.endswith("ه"):
+            continue  # ة belongs to the word: وزارة is not زار
         entries = lex.get(cand)
         if entries:
-            kind = _token_kind(tok)
-            return entries.get(kind) or next(iter(entries.values())), cand
+            kind = "noun" if nominal else _token_kind(tok)
+            trig = entries.get(kind) or next(iter(entries.values()))
+            if nominal and trig.kind == "verb" and cand != tok.stem:
+                continue  # صادرات is not صادر: verbs take neither ة nor ات
+            return trig, cand
     return None
 
 
-def _context_ok(trig: Trigger, toks: list[Token], i: int, window: int = 5) -> bool:
+def _context_ok(trig: Trigger, toks: list[Token], i: int) -> bool:
+    """One of the trigger's context words follows it: within five words, or right after
+    it for a particle (حقق في: investigated, not حققها: achieved)."""
     if not trig.context:
         return True
+    window = 2 if all(len(c) <= 3 for c in trig.context) else 5
     for t in toks[i + 1 : i + 1 + window]:
         if any(c in trig.context for c in candidates(t.stem or t.norm)):
             return True
@@ -357,7 +378,7 @@ def mode_of(toks: list[Token], breaks: list[bool], i: int, trig: Trigger, matche
 # --- roles ---------------------------------------------------------------------------------------
 
 
-def _sentence_subject(toks: list[Token], slots: list[Slot], i: int, across: bool = False) -> Optional[Slot]:
+def sentence_subject(toks: list[Token], slots: list[Slot], i: int, across: bool = False) -> Optional[Slot]:
     """The subject a clause shares with the sentence it sits in (كان X ...، حين طلب;
     وأكد X أنه وجه رسالة ... يحذرهم): the nearest bare name before ``i`` that is no
     place, conjunct or relative-clause name, not behind a bare أن (a new subject
@@ -371,7 +392,17 @@ def _sentence_subject(toks: list[Token], slots: list[Slot], i: int, across: bool
     return None
 
 
-def _np_gap(toks: list[Token], a: int, b: int, names: set[int] = frozenset()) -> bool:
+# ب/ل with a pronoun carry the verb's object (رحبت به إسرائيل), so the name after them is
+# the subject; an adjunct (اغتالت فيها سليماني) leaves the name as the object.
+_PRONOUN_PP = {"به", "بها", "بهم", "بهما", "له", "لها", "لهم", "لهما"}
+
+
+def _is_pronoun_pp(tok: Token) -> bool:
+    """A preposition with a pronoun object that may stand between a verb and its subject."""
+    return tok.norm in _PRONOUN_PP
+
+
+def title_gap(toks: list[Token], a: int, b: int, names: set[int] = frozenset()) -> bool:
     """Are tokens a..b-1 only article-words, titles and qualifying names (a name's own title phrase)?"""
     titles = cues()["title_words"]
     return all(
@@ -402,7 +433,7 @@ def roles(toks: list[Token], breaks: list[bool], slots: list[Slot], i: int, trig
     if is_noun:
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         titled = {k for s in all_slots if s.modifier for k in range(s.first, s.last + 1)}
-        if after and after[0].prep is None and _np_gap(toks, i + 1, after[0].first, titled):
+        if after and after[0].prep is None and title_gap(toks, i + 1, after[0].first, titled):
             # اغتيال X: target; زيارة X: actor; في اجتماع X (taking part): X hosts
             if trig.genitive == "target" or participation:
                 target = after[0]
@@ -417,7 +448,7 @@ def roles(toks: list[Token], breaks: list[bool], slots: list[Slot], i: int, trig
                 used.add(id(rel))
         elif nxt is not None and strip_diacritics(nxt.text).endswith(("ه", "ها", "هم", "هما")) and not passive:
             # اتفاق حكومته: the possessor is the sentence's subject
-            actor = _sentence_subject(toks, slots, i, across=True)
+            actor = sentence_subject(toks, slots, i, across=True)
         if actor is None and not passive:
             bare = [s for s in before if s.prep is None and not s.place]
             if bare:
@@ -430,10 +461,11 @@ def roles(toks: list[Token], breaks: list[bool], slots: list[Slot], i: int, trig
     else:
         if prev_word in c["pronoun_complementizers"]:
             # أنه طالب الأمريكيين: the pronoun is the subject, the name after is the object
-            actor = None if passive else _sentence_subject(toks, slots, i)
+            actor = None if passive else sentence_subject(toks, slots, i)
         else:
-            subj = next((s for s in after if s.first <= i + 4 and s.prep is None), None)
-            if subj is not None and _np_gap(toks, i + 1, subj.first):
+            subj = next((s for s in after if s.first <= i + 5 and s.prep is None), None)
+            pronoun_pp = {k for k in range(i + 1, i + 3) if k < len(toks) and _is_pronoun_pp(toks[k])}
+            if subj is not None and title_gap(toks, i + 1, subj.first, pronoun_pp):
                 actor = subj
                 used.add(id(subj))
             elif not passive:
@@ -445,7 +477,7 @@ def roles(toks: list[Token], breaks: list[bool], slots: list[Slot], i: int, trig
                     if antecedent:
                         actor = antecedent[-1]
     if actor is None and not passive:
-        actor = _sentence_subject(toks, slots, i)
+        actor = sentence_subject(toks, slots, i)
     if target is None:
         for s in after:
             if id(s) in used or s is actor:
@@ -453,12 +485,12 @@ def roles(toks: list[Token], breaks: list[bool], slots: list[Slot], i: int, trig
             if s.first > i + 8:
                 break
             if s.prep is None or s.prep in targets_ok:
-                if s.type == "LOC" and (s.prep == "في" or s.place):
+                if s.type == "LOC" and (s.prep == "في" or s.place or trig.mode == "visit" and s.prep in ("ل", "الي")):
                     continue
                 target = s
                 break
     location = None
-    loc_preps = c["location_prepositions"]
+    loc_preps = c["location_prepositions"] | ({"ل", "الي"} if trig.mode == "visit" else set())  # زيارة ... لبغداد
     for pool in (after, before, slots):
         locs = [s for s in pool if s.type == "LOC" and (s.prep in loc_preps or s.place) and s is not actor and s is not target]
         if locs:
@@ -511,9 +543,12 @@ def extract(doc: Document, include_derived: bool = False) -> list[Event]:
             cs, ce = clause_bounds(breaks, i)
             if (trig.type, cs) in seen:  # one event per type and clause: رفع ... التأهب
                 continue
-            seen.add((trig.type, cs))
             is_noun = trig.kind == "noun" or _token_kind(tok) == "noun" and not tok.stem[:1] in _IMPERFECT
             actor, target, location = roles(toks, breaks, slots, i, trig, is_noun)
+            governed = _clitic_prep(tok) or i > 0 and _word(toks[i - 1]) in cues()["prepositions"]
+            if is_noun and tok.stem.startswith("ال") and actor is None and target is None and (governed or location is None):
+                continue  # a bare reference to a known event (انسحب من الاتفاق، العقوبات السابقة), not a new one
+            seen.add((trig.type, cs))
             clause_start, clause_end = toks[cs].start, toks[ce - 1].end
             events.append(
                 Event(

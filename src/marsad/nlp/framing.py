@@ -70,7 +70,7 @@ class _Matcher:
                 if m.group("enc") and not term.enclitics:
                     continue
                 e = m.end()
-                before, after = folded[:s].split(), folded[e:].split()
+                before, after = folded[max(0, s - 40) : s].split(), folded[e : e + 40].split()
                 if before and {before[-1], re.sub("^[وف]", "", before[-1]), re.sub("^[وف]?[بكل]", "", before[-1])} & term.not_after:
                     continue
                 if after and ({after[0]} | {after[0][:i] + "*" for i in range(1, len(after[0]))}) & term.not_before:

@@ -38,7 +38,7 @@ from importlib import resources
 from typing import Optional
 
 from marsad.model import Chain, Claim, Document, Hop, Quote, Sentence, Source, Span, TextSpan, Token
-from marsad.nlp.events import Slot, _np_gap, candidates, cues, slots_of
+from marsad.nlp.events import Slot, candidates, cues, sentence_subject, slots_of, title_gap
 from marsad.text.normalize import fold, strip_diacritics
 
 _PUNCT = set("،,;؛:.!?؟()[]-–—٬٫")
@@ -79,17 +79,30 @@ def _cue_forms(tok: Token) -> set[str]:
     return out
 
 
+def _is_cue_word(tok: Token) -> bool:
+    """Any form of a reporting verb, nouns included (قولها): it ends a source phrase."""
+    lex = lexicon()
+    return bool(_cue_forms(tok) & (lex["verb_cues"] | lex["citing_cues"]))
+
+
 def _is_verb_cue(toks: list[Token], i: int) -> bool:
     lex = lexicon()
     tok = toks[i]
     w = _word(tok)
     if w.startswith("ال") or tok.prefix.lstrip("وف") or tok.norm in lex["not_cues"]:
         return False
-    if strip_diacritics(tok.text).endswith("ة") or (i > 0 and _word(toks[i - 1]) in cues()["prepositions"]):
+    surface = strip_diacritics(tok.text)
+    if surface.endswith("ة") or (i > 0 and _word(toks[i - 1]) in cues()["prepositions"]):
         return False  # a verbal noun (تابعة، عن ذكر)
+    if surface.endswith(("ه", "ها", "هم")) and w not in lex["verb_cues"]:
+        return False  # an object pronoun (أعلنته، ما قالته): it reports something named before
+    if i > 0 and (toks[i - 1].norm in cues()["negation"] or toks[i - 1].norm[1:] in cues()["negation"] and toks[i - 1].norm[:1] in "وف"):
+        return False  # ولم يكشف، لم يذكر: nothing was said
     forms = _cue_forms(tok)
     if forms & lex["verb_cues"]:
         return True
+    if forms & lex["citing_cues"]:  # نقل عن، نقلت الصحيفة عن (not نقل سفارتها)
+        return any(t.norm == "عن" for t in toks[i + 1 : i + 7])
     if forms & lex["weak_verb_cues"]:
         window = toks[i + 1 : i + 1 + lex["weak_complement_window"]]
         return any(_is_complementizer(t) for t in window)
@@ -140,6 +153,12 @@ def phrase_after(toks: list[Token], j: int, slots: list[Slot]) -> Optional[Phras
     if j >= n or _stops_np(toks[j]) or toks[j].norm in ("عن", "ل", "لـ") or _is_verb_cue(toks, j):
         return None
     head = _word(toks[j])
+    for m in range(min(n - 1, j + 3), j - 1, -1):
+        # a known outlet by name (العين الإخبارية، رويترز)
+        if " ".join(_word(t) for t in toks[j : m + 1]) in lex["known_outlets"]:
+            while m + 1 < n and _is_nisba(toks[m + 1]):
+                m += 1
+            return Phrase(j, m)
     k = j
     slot = next((s for s in slots if s.first <= j + 3 and s.last >= j and s.first >= j), None)
     if head in lex["outlet_nouns"] or head in lex["anonymous_nouns"] or head in lex["official_nouns"] or toks[j].norm.isdigit():
@@ -155,18 +174,23 @@ def phrase_after(toks: list[Token], j: int, slots: list[Slot]) -> Optional[Phras
                     return Phrase(j, m)
         while k + 1 < n and k + 1 - j < _MAX_NP:
             nxt = toks[k + 1]
-            if nxt.text in _QUOTES or _stops_np(nxt) and _word(nxt) not in ("في",) or _is_verb_cue(toks, k + 1):
+            if nxt.text in _QUOTES or _stops_np(nxt) and _word(nxt) not in ("في",) or _is_cue_word(nxt):
                 break
             if nxt.norm in ("عن", "ل", "لـ") or (nxt.prefix.lstrip("وف").startswith("ل") and _word(nxt) not in lex["outlet_name_tails"]):
+                # القائد العام للجيش الوطني الليبي المشير خليفة حفتر: the title runs on to the name
+                person = next((s for s in slots if s.type == "PER" and k + 1 < s.first <= k + 7), None)
+                if head in lex["official_nouns"] and person is not None and _word(nxt).startswith("ال") and title_gap(toks, k + 2, person.first):
+                    k = person.last
                 break
-            if head in lex["outlet_nouns"] and k + 1 - j >= 2 and not _is_nisba(nxt) and _word(nxt) not in lex["outlet_name_tails"]:
+            adjective = _is_nisba(nxt) or not head.startswith("ال") and _word(nxt).endswith(("يه", "ي"))  # شبكة تلفزيونية أميركية
+            if head in lex["outlet_nouns"] and k + 1 - j >= 2 and not adjective and _word(nxt) not in lex["outlet_name_tails"]:
                 if not any(s.first <= k + 1 <= s.last for s in slots):
                     break
             k += 1
         return Phrase(j, k)
     if slot is not None:
         # title words then a name, then its nisba adjectives
-        if any(_stops_np(toks[m]) for m in range(j, slot.first)) or not _np_gap(toks, j, slot.first):
+        if any(_stops_np(toks[m]) for m in range(j, slot.first)) or not title_gap(toks, j, slot.first):
             return None
         k = slot.last
         while k + 1 < n and _is_nisba(toks[k + 1]):
@@ -208,9 +232,12 @@ def phrase_before(toks: list[Token], i: int, lo: int, slots: list[Slot]) -> Opti
             while end + 1 < i and not _is_punct(toks[end + 1]) and not _is_verb_cue(toks, end + 1):
                 end += 1
             return Phrase(opening, end)
-    from marsad.nlp.events import _sentence_subject
-
-    subj = _sentence_subject(toks, slots, i)
+    adjacent = next((s for s in slots if s.prep is None and s.last < i and title_gap(toks, s.last + 1, i)), None)
+    if adjacent is not None and not any(s.first > adjacent.last and s.last < i for s in slots):
+        return Phrase(adjacent.first, i - 1)  # وكانت المملكة المتحدة قالت
+    # the sentence's subject, for a verb coordinated with its own (رفض سليماني ... وقال)
+    # or after أنه (أكد أنه ... وأضاف): not for لامرأة تؤكد، whose subject is that noun
+    subj = sentence_subject(toks, slots, i) if _coordinated(toks, i) else None
     if subj is None:
         return None
     k = subj.last
@@ -240,10 +267,12 @@ def classify(doc: Document, toks: list[Token], ph: Phrase, slots: list[Slot]) ->
     heads = [w for w in words if not w.isdigit()]
     head = heads[0] if heads else ""
     folded = " " + fold(" ".join(t.text for t in toks[ph.first : ph.last + 1])) + " "
-    known_outlet = any(f" {o} " in folded or f" ال{o} " in folded for o in lex["known_outlets"])
     per = next((s for s in inside if s.type == "PER"), None)
     org = next((s for s in inside if s.type in ("ORG", "MISC")), None)
     loc = next((s for s in inside if s.type == "LOC"), None)
+    known_outlet = any(f" {o} " in folded or f" ال{o} " in folded for o in lex["known_outlets"])
+    if per is not None and fold(" ".join(t.text for t in toks[per.first : per.last + 1])) in lex["known_outlets"]:
+        per = None  # a news agency taken for a person (فرانس برس)
     if head in lex["outlet_nouns"] or (known_outlet and not per):
         return "named_outlet", (org or loc or per).entity if (org or loc or per) else None
     if head in lex["anonymous_nouns"]:
@@ -251,6 +280,9 @@ def classify(doc: Document, toks: list[Token], ph: Phrase, slots: list[Slot]) ->
         if any(w in lex["affiliation_markers"] for w in near):
             return "anonymous_affiliated", (org or loc).entity if (org or loc) else None
         return "anonymous", None
+    plural = head.endswith(("ون", "ين")) or head in ("ضباط", "اعضاء", "نواب", "خبراء", "مسوولي")
+    if plural and per is not None and any(w in ("في", "من") for w in words[: per.first - ph.first]):
+        return "official_unnamed", None  # مسؤولون كبار في إدارة الرئيس ترامب: the name is their employer
     if per is not None:
         return "named_person", per.entity
     if head in lex["official_nouns"]:
@@ -297,12 +329,14 @@ def resolve_anaphor(toks: list[Token], ph: Phrase, history: list[list[Source]]) 
     heads &= {"مصدر", "مصادر", "صحيفه", "وكاله", "قناه", "موقع", "تقرير", "شبكه", "مسوول", "مسوولون"}
     if heads & {"مصدر", "مصادر"}:
         heads |= {"مصدر", "مصادر"}
+    if not heads:
+        return list(history[-1])
     for sources in reversed(history):
         for src in sources:
             text = fold(src.text)
             if any(h in text for h in heads) or (heads & {"صحيفه", "وكاله", "قناه", "موقع", "شبكه"} and src.kind == "named_outlet"):
                 return list(sources)
-    return list(history[-1])
+    return None
 
 
 def _chain_from(doc, toks, j, slots, history: list[list[Source]]) -> tuple[list[Source], int]:
@@ -319,6 +353,11 @@ def _chain_from(doc, toks, j, slots, history: list[list[Source]]) -> tuple[list[
     k = ph.last + 1
     while k < len(toks) and toks[k].text in _QUOTES:
         k += 1
+    skip = k
+    while skip < len(toks) and skip - k < 4 and (_is_punct(toks[skip]) or _stops_np(toks[skip])) and not _is_complementizer(toks[skip]):
+        skip += 1  # قالت شبكة أميركية، الخميس، نقلا عن مسؤولين
+    if skip < len(toks) and toks[skip].norm in ("عن", "نقلا"):
+        k = skip
     for _ in range(2):
         if k >= len(toks):
             break
@@ -333,7 +372,8 @@ def _chain_from(doc, toks, j, slots, history: list[list[Source]]) -> tuple[list[
                 chain.append(src)
             k = cited.last + 1
         elif tok.norm in ("ل", "لـ") or (tok.prefix.lstrip("وف") == "ل" and chain):
-            reporter = phrase_after(toks, k + 1, slots) if tok.norm in ("ل", "لـ") else _own_phrase(toks, k, slots)
+            # لـ«العين الإخبارية» (separate lam) or لوكالة رويترز (lam on the word)
+            reporter = phrase_after(toks, k + 1 if tok.norm in ("ل", "لـ") else k, slots)
             if reporter is None:
                 break
             src = _source(doc, toks, reporter, slots)
@@ -345,11 +385,6 @@ def _chain_from(doc, toks, j, slots, history: list[list[Source]]) -> tuple[list[
         while k < len(toks) and (toks[k].text in _QUOTES):
             k += 1
     return chain, k
-
-
-def _own_phrase(toks: list[Token], k: int, slots: list[Slot]) -> Optional[Phrase]:
-    """A phrase whose first token carries the clitic (لوكالة رويترز)."""
-    return phrase_after(toks, k, slots)
 
 
 def _claims_in(doc: Document, sent: Sentence, history: list[list[Source]], recent: bool, quoted: list[tuple[int, int]]) -> list[_Found]:
@@ -379,7 +414,9 @@ def _claims_in(doc: Document, sent: Sentence, history: list[list[Source]], recen
         if _is_verb_cue(toks, i) and not (found and i <= found[-1].rest + 2 and not _between_complementizer(toks, found[-1].rest, i)):
             chain, k = _chain_from(doc, toks, i + 1, slots, history)
             weak = not (_cue_forms(toks[i]) & lex["verb_cues"])
-            if not chain and not weak:
+            if chain and not _cue_forms(toks[i]) & lex["object_cues"] and not _content_follows(toks, k):
+                chain = []  # لفت ساركوزي انتباه الجماهير: no report follows
+            elif not chain and not weak and _takes_content(toks, i):
                 ph = phrase_before(toks, i, lo, slots)
                 if ph is not None:
                     resolved = resolve_anaphor(toks, ph, history) if _is_anaphor(toks, ph) else None
@@ -395,7 +432,7 @@ def _claims_in(doc: Document, sent: Sentence, history: list[list[Source]], recen
                         # وفق الصحيفة، فإن 3 مسؤولين ذكروا: the outlet reports the officials
                         chain = [s for s in found[-1].sources if s not in chain] + chain
                     k = max(k, k2, i + 1)
-                elif history and recent and _cue_forms(toks[i]) & lex["continuation_cues"]:
+                elif history and recent and _coordinated(toks, i) and _cue_forms(toks[i]) & lex["continuation_cues"]:
                     chain, k = list(history[-1]), i + 1
             if chain:
                 found.append(_Found(i, i, chain, k))
@@ -404,6 +441,32 @@ def _claims_in(doc: Document, sent: Sentence, history: list[list[Source]], recen
                 i = max(i, k - 1)
         i += 1
     return found
+
+
+def _coordinated(toks: list[Token], i: int) -> bool:
+    """Is the verb at ``i`` coordinated (وقال) or clause-initial, so that it may share an earlier subject?"""
+    prev = toks[i - 1] if i > 0 else None
+    return toks[i].norm[:1] in "وف" or prev is None or _is_punct(prev) or _is_complementizer(prev)
+
+
+def _content_follows(toks: list[Token], k: int) -> bool:
+    """Does what was said (أن/إن, a colon, a quote) start within a few words of token ``k``?"""
+    window = toks[k : k + lexicon()["content_window"]]
+    return any(_is_complementizer(t) or t.text == ":" or t.text in _QUOTES for t in window)
+
+
+def _takes_content(toks: list[Token], i: int) -> bool:
+    """A cue with no subject after it must introduce what was said: أن/إن, a colon or a
+    quote within a few words (قال إن، وأضاف: «…»); no relative pronoun before it
+    (اللافتات التي توضح اتجاه), no plain word after it (ذكر المؤشر أن: an unknown subject)."""
+    if i > 0 and _word(toks[i - 1]) in cues()["relatives"]:
+        return False
+    if i + 1 < len(toks):
+        nxt = toks[i + 1]
+        plain = not (_is_punct(nxt) or nxt.text in _QUOTES or _is_complementizer(nxt) or nxt.prefix.lstrip("وف") or _stops_np(nxt))
+        if plain:
+            return False
+    return _content_follows(toks, i + 1)
 
 
 def _between_complementizer(toks: list[Token], a: int, b: int) -> bool:
@@ -546,7 +609,7 @@ def chains_in(doc: Document, sent: Sentence) -> Optional[Chain]:
                 middle.append(hop)
     for i in verbs:
         # تسليم/إبلاغ X رسالة: the bare party right after the verb receives it
-        nxt = next((s for s in slots if i < s.first <= i + 5 and s.prep is None and _np_gap(toks, i + 1, s.first)), None)
+        nxt = next((s for s in slots if i < s.first <= i + 5 and s.prep is None and title_gap(toks, i + 1, s.first)), None)
         if recipient is None and nxt is not None and words[i] in ("تسليم", "ابلاغ", "ايصال", "ابلغ", "سلم", "اوصل"):
             recipient = _hop(doc, toks, slots, nxt.first)
         elif recipient is None and words[i].startswith("ابلغ") and i + 1 < len(toks):
