@@ -96,6 +96,8 @@ class TimeExpression:
     value: Optional[str]  # YYYY, YYYY-MM or YYYY-MM-DD
     relative: bool = False
     calendar: str = "gregorian"
+    month: Optional[int] = None  # when only day and month are known (no year to anchor a value)
+    day: Optional[int] = None
 
     def to_contract(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -107,6 +109,8 @@ class TimeExpression:
         }
         if self.calendar != "gregorian":
             out["calendar"] = self.calendar
+        if self.value is None and self.month is not None:
+            out["month"], out["day"] = self.month, self.day
         return out
 
 

@@ -112,10 +112,11 @@ def match_date(gold: dict, doc: Document) -> bool:
         if gold.get("value") and d.value != gold["value"]:
             continue
         if gold.get("month"):
+            # A full value, or the month and day stated without a year.
             parts = (d.value or "").split("-")
-            if len(parts) < 2 or int(parts[1]) != gold["month"]:
-                continue
-            if gold.get("day") and (len(parts) < 3 or int(parts[2]) != gold["day"]):
+            month = int(parts[1]) if len(parts) >= 2 else d.month
+            day = int(parts[2]) if len(parts) >= 3 else d.day
+            if month != gold["month"] or (gold.get("day") and day != gold["day"]):
                 continue
         return True
     return False

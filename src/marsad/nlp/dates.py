@@ -148,6 +148,8 @@ class _Cand:
     value: Optional[str]
     relative: bool
     calendar: str = "gregorian"
+    month: Optional[int] = None  # a day and month stated without a year that can be resolved
+    day: Optional[int] = None
 
 
 Rule = Callable[[re.Match, Optional[Date]], Optional[tuple[Optional[str], bool, str]]]
@@ -275,11 +277,11 @@ class _Grammar:
         if y is not None:
             return (Date(y, month, day).isoformat(), rel, "gregorian") if _valid_day(y, month, day) else None
         if rel:
-            return None, True, "gregorian"
+            return None, True, "gregorian", month, day
         if not _valid_day(2024, month, day):
             return None
         if ref is None:
-            return None, True, "gregorian"
+            return None, True, "gregorian", month, day
 
         def occ(y: int) -> tuple[Date, Date]:
             d = Date(y, month, min(day, calendar.monthrange(y, month)[1]))
@@ -466,7 +468,10 @@ def find_dates(text: str, reference: Optional[Date] = None) -> list[TimeExpressi
         if all(c.end <= t.start or c.start >= t.end for t in taken):
             taken.append(c)
     taken.sort(key=lambda c: c.start)
-    return [TimeExpression(c.start, c.end, text[c.start : c.end], c.value, c.relative, c.calendar) for c in taken]
+    return [
+        TimeExpression(c.start, c.end, text[c.start : c.end], c.value, c.relative, c.calendar, c.month, c.day)
+        for c in taken
+    ]
 
 
 def date_of_span(doc: Document, start: int, end: int) -> Optional[TimeExpression]:

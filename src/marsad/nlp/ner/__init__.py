@@ -11,14 +11,19 @@ from marsad.text.tokens import strip_proclitics
 __all__ = ["NerTagger", "create", "default_tagger", "mentions"]
 
 
-def mentions(text: str, tokens: list[Token], tags: list[str]) -> list[Mention]:
-    """Mentions for tagged tokens, with the first token's proclitics left outside."""
+def mentions(text: str, tokens: list[Token], tags: list[str], tagger: NerTagger) -> list[Mention]:
+    """Mentions for tagged tokens, with the first token's proclitics left outside.
+
+    A word the name lists know whole keeps its first letters: فيصل is a name,
+    not ف + يصل, whatever the general-purpose segmenter says.
+    """
     out = []
     for i, j, typ in spans(tags):
         first, last = tokens[i], tokens[j - 1]
-        start = first.stem_start if first.prefix else first.start
+        strip = bool(first.prefix) and not tagger.featurizer.is_name(first.norm)
+        start = first.stem_start if strip else first.start
         quoted = text[start : last.end]
-        if first.prefix.endswith("لل"):
+        if strip and first.prefix.endswith("لل"):
             # The elided alef of the article comes back in the quoted text.
             quoted = strip_proclitics(first.text)[1] + text[first.end : last.end]
         out.append(Mention(start, last.end, quoted, typ, source="ner"))
@@ -32,7 +37,7 @@ def create():
         for sent in doc.sentences:
             if sent.tokens:
                 tags = tagger.tag([t.text for t in sent.tokens])
-                doc.mentions.extend(mentions(doc.text, sent.tokens, tags))
+                doc.mentions.extend(mentions(doc.text, sent.tokens, tags, tagger))
         return doc
 
     return ner

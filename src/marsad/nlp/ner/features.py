@@ -78,6 +78,10 @@ class Featurizer:
         entry = self.res.clusters.get(word)
         return entry[0] if entry else 0
 
+    def is_name(self, norm: str) -> bool:
+        """Is the folded word a one-word entry of a name list (فيصل, not ف + يصل)?"""
+        return any(t in ("PER", "LOC", "ACT") for t in self.res.gaz_tokens.get(norm, ()))
+
     def split(self, norm: str) -> tuple[str, str]:
         """(proclitics, stem) of a folded word; stem keeps the article.
 
@@ -101,7 +105,7 @@ class Featurizer:
         return "", norm
 
     def _word(self, surface: str) -> tuple[str, list[str], dict[int, list[str]]]:
-        """(stem key, features at position 0, features by window offset) of one word."""
+        """(stem, features at position 0, features by window offset) of one word."""
         hit = self._cache.get(surface)
         if hit is not None:
             return hit
@@ -191,7 +195,7 @@ class Featurizer:
                 else:
                     f.append(f"{o}:BOS" if j < 0 else f"{o}:EOS")
             feats.append(f)
-        self._phrases([s for s, _, _ in info], feats)
+        self._phrases([x[0] for x in info], feats)
         return feats
 
     def _phrases(self, stems: list[str], feats: list[list[str]]) -> None:

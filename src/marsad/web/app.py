@@ -1,0 +1,261 @@
+"""The web application: server-rendered pages and a JSON API over the knowledge base.
+
+``create_app(backend)`` works on any object with the small interface of
+``marsad.web.backend.Backend``. Pages are Jinja2 templates with autoescaping;
+article text is untrusted and reaches the page only escaped (``render.py``).
+Every response carries a strict Content-Security-Policy: scripts come from
+/static only, never inline.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import os
+import tempfile
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Optional
+from urllib.parse import quote
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from marsad.model import SOURCE_KINDS
+from marsad.web.backend import Backend
+from marsad.web.render import document_layers, entity_url, highlight
+
+HERE = Path(__file__).parent
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+DEFAULT_MAX_UPLOAD = 5 * 1024 * 1024
+FILTERS = ("outlet", "date_from", "date_to", "entity", "event_type", "source_kind")
+
+
+@lru_cache(maxsize=1)
+def ui_strings() -> dict[str, dict[str, str]]:
+    return json.loads((HERE / "strings.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def event_types() -> list[str]:
+    plover = json.loads(resources.files("marsad.resources").joinpath("plover.json").read_text(encoding="utf-8"))
+    return list(plover["types"])
+
+
+def snippet_markup(snippet: Optional[str]) -> Markup:
+    """A search snippet, escaped, keeping only its <mark> highlights as markup."""
+    import html
+
+    escaped = str(escape(html.unescape(snippet or "")))
+    return Markup(escaped.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>"))
+
+
+def create_app(backend: Backend, token: Optional[str] = None, max_upload: int = DEFAULT_MAX_UPLOAD) -> FastAPI:
+    app = FastAPI(
+        title="Marsad API",
+        description="Search and read analysed Arabic news: documents, entities, PLOVER events, claims.",
+        docs_url=None,  # the default pages load Swagger UI from a CDN; /docs is served from /static instead
+        redoc_url=None,
+    )
+    app.state.backend = backend
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.autoescape = True
+    templates.env.globals.update(entity_url=entity_url, quote=lambda s: quote(s or "", safe=""))
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        lang = request.cookies.get("lang") if request.cookies.get("lang") in ("ar", "en") else "ar"
+        strings = ui_strings()
+        labels = {**strings["ar"], **strings[lang]}
+        return templates.TemplateResponse(
+            request, name, {"t": labels, "lang": lang, "path": request.url.path, **context}, status_code=status_code
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        return page(request, "error.html", status_code=exc.status_code, status=exc.status_code, detail=exc.detail)
+
+    def queries():
+        return backend.queries()
+
+    def search_hits(q: str, filters: dict[str, str], limit: int) -> list[dict[str, Any]]:
+        hits = backend.search(q, limit=limit) if q.strip() else []
+        if any(filters.values()):
+            keep = set(queries().filtered_ids(filters, [h["id"] for h in hits]))
+            hits = [h for h in hits if h["id"] in keep]
+        return hits
+
+    # -- pages -------------------------------------------------------------------------
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(request: Request, q: str = "", outlet: str = "", date_from: str = "", date_to: str = "",
+                    entity: str = "", event_type: str = "", source_kind: str = ""):
+        filters = dict(outlet=outlet, date_from=date_from, date_to=date_to, entity=entity,
+                       event_type=event_type, source_kind=source_kind)
+        qs = queries()
+        if q.strip():
+            results = [dict(h, snippet_html=snippet_markup(h.get("snippet"))) for h in search_hits(q, filters, 50)]
+        else:
+            results = [dict(s, snippet_html=escape((s.get("opening") or "")[:240]))
+                       for s in qs.summaries(qs.filtered_ids(filters, limit=50))]
+        return page(request, "search.html", q=q, filters=filters, results=results, facets=qs.facets(),
+                    event_types=event_types(), source_kinds=SOURCE_KINDS)
+
+    @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
+    def document_page(request: Request, doc_id: str):
+        doc = backend.document(doc_id)
+        if doc is None:
+            raise HTTPException(404, "no such document")
+        keys = queries().entity_keys(doc_id)
+        text = doc.get("text") or ""
+        names = {e["id"]: e for e in doc.get("entities") or []}
+        return page(request, "document.html", doc=doc, body=highlight(text, document_layers(doc, keys)),
+                    keys=keys, names=names, text=text)
+
+    @app.get("/entities/{key:path}", response_class=HTMLResponse, include_in_schema=False)
+    def entity_page(request: Request, key: str):
+        entity = queries().entity(key)
+        if entity is None:
+            raise HTTPException(404, "no such entity")
+        return page(request, "entity.html", entity=entity)
+
+    @app.get("/claims/{doc_id}/{claim_id}", response_class=HTMLResponse, include_in_schema=False)
+    def claim_page(request: Request, doc_id: str, claim_id: str):
+        claim = queries().claim(doc_id, claim_id)
+        if claim is None:
+            raise HTTPException(404, "no such claim")
+        return page(request, "claim.html", claim=claim)
+
+    @app.get("/sources", response_class=HTMLResponse, include_in_schema=False)
+    def sources_page(request: Request, source_kind: str = ""):
+        qs = queries()
+        return page(request, "sources.html", overview=qs.source_overview(), claims=qs.claims_list(source_kind),
+                    source_kinds=SOURCE_KINDS, source_kind=source_kind)
+
+    @app.get("/graph", response_class=HTMLResponse, include_in_schema=False)
+    def graph_page(request: Request):
+        return page(request, "graph.html", event_types=event_types())
+
+    @app.get("/timeline", response_class=HTMLResponse, include_in_schema=False)
+    def timeline_page(request: Request):
+        return page(request, "timeline.html", event_types=event_types(), facets=queries().facets())
+
+    @app.get("/map", response_class=HTMLResponse, include_in_schema=False)
+    def map_page(request: Request):
+        return page(request, "map.html", event_types=event_types())
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def docs_page(request: Request):
+        return page(request, "docs.html")
+
+    @app.get("/lang/{code}", include_in_schema=False)
+    def set_language(code: str, next: str = "/"):
+        if code not in ("ar", "en"):
+            raise HTTPException(404, "unknown language")
+        target = next if next.startswith("/") and not next.startswith("//") and "\\" not in next else "/"
+        response = RedirectResponse(target, status_code=303)
+        response.set_cookie("lang", code, max_age=365 * 86400, samesite="lax", httponly=True)
+        return response
+
+    # -- JSON API --------------------------------------------------------------------------
+
+    @app.get("/api/search", tags=["search"], summary="Full-text search; the hits of `marsad search`")
+    def api_search(q: str = Query(..., description="query, Arabic or English"), limit: int = Query(20, ge=1, le=500),
+                   outlet: str = "", date_from: str = "", date_to: str = "", entity: str = "",
+                   event_type: str = "", source_kind: str = "") -> list[dict[str, Any]]:
+        filters = dict(outlet=outlet, date_from=date_from, date_to=date_to, entity=entity,
+                       event_type=event_type, source_kind=source_kind)
+        return search_hits(q, filters, limit)
+
+    @app.get("/api/documents/{doc_id}", tags=["documents"], summary="A document's analysis, as `marsad analyze` prints it")
+    def api_document(doc_id: str) -> dict[str, Any]:
+        doc = backend.document(doc_id)
+        if doc is None:
+            raise HTTPException(404, "no such document")
+        return doc
+
+    @app.get("/api/facets", tags=["search"], summary="Values of the search filters with document counts")
+    def api_facets() -> dict[str, Any]:
+        return queries().facets()
+
+    @app.get("/api/entities/{key:path}", tags=["entities"], summary="An entity: names, mentions, co-occurring entities, events")
+    def api_entity(key: str) -> dict[str, Any]:
+        entity = queries().entity(key)
+        if entity is None:
+            raise HTTPException(404, "no such entity")
+        return entity
+
+    @app.get("/api/graph", tags=["events"], summary="Actor graph: edges by PLOVER type weighted by distinct events")
+    def api_graph(event_type: str = "", min_weight: int = Query(1, ge=1)) -> dict[str, Any]:
+        return queries().graph(event_type=event_type, min_weight=min_weight)
+
+    @app.get("/api/timeline", tags=["events"], summary="Dated events")
+    def api_timeline(entity: str = "", event_type: str = "", outlet: str = "") -> list[dict[str, Any]]:
+        return queries().timeline(entity=entity, event_type=event_type, outlet=outlet)
+
+    @app.get("/api/map", tags=["events"], summary="Event locations with coordinates")
+    def api_map(event_type: str = "") -> list[dict[str, Any]]:
+        return queries().map_points(event_type=event_type)
+
+    @app.get("/api/claims/{doc_id}/{claim_id}", tags=["claims"], summary="A claim, its chain of sources, similar claims")
+    def api_claim(doc_id: str, claim_id: str) -> dict[str, Any]:
+        claim = queries().claim(doc_id, claim_id)
+        if claim is None:
+            raise HTTPException(404, "no such claim")
+        return claim
+
+    @app.get("/api/sources", tags=["claims"], summary="Per outlet, claims by kind of original source")
+    def api_sources() -> list[dict[str, Any]]:
+        return queries().source_overview()
+
+    @app.post("/api/ingest", tags=["write"], summary="Analyse and store an upload (JSONL, one document a line, or plain text)",
+              description="Requires `Authorization: Bearer TOKEN`. Refused when the server has no token configured.")
+    async def api_ingest(request: Request) -> dict[str, Any]:
+        if not token:
+            raise HTTPException(403, "writes are disabled: start the server with --token or MARSAD_TOKEN")
+        given = request.headers.get("authorization", "")
+        if not given.startswith("Bearer ") or not hmac.compare_digest(given[7:].encode(), token.encode()):
+            raise HTTPException(401, "missing or wrong token")
+        declared = request.headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > max_upload):
+            raise HTTPException(413, f"upload larger than {max_upload} bytes")
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > max_upload:
+                raise HTTPException(413, f"upload larger than {max_upload} bytes")
+        if not body.strip():
+            raise HTTPException(400, "empty upload")
+        kind = request.headers.get("content-type", "").split(";")[0].strip()
+        suffix = ".jsonl" if kind in ("application/x-ndjson", "application/jsonl", "application/json") else ".txt"
+        with tempfile.TemporaryDirectory(prefix="marsad-upload-") as folder:
+            path = os.path.join(folder, "upload" + suffix)
+            with open(path, "wb") as fh:
+                fh.write(body)
+            return backend.ingest([path])
+
+    return app

@@ -1,0 +1,148 @@
+"""Named-entity recognition: the shipped CRF on real Arabic, the scorer, the component."""
+
+from __future__ import annotations
+
+import pytest
+
+from marsad.cli import main
+from marsad.model import Document
+from marsad.nlp.ner import create, default_tagger
+from marsad.nlp.ner.conll import normalize_tag, read_conll, score, spans
+from marsad.text.sentences import split
+
+
+def entities(words: list[str]) -> dict[str, str]:
+    tags = default_tagger().tag(words)
+    return {" ".join(words[i:j]): t for i, j, t in spans(tags)}
+
+
+def test_president_city_organisation():
+    words = "قال الرئيس المصري عبد الفتاح السيسي في القاهرة إن الأمم المتحدة سترسل مساعدات غدا .".split()
+    found = entities(words)
+    assert found.get("عبد الفتاح السيسي") == "PER"
+    assert found.get("القاهرة") == "LOC"
+    assert found.get("الأمم المتحدة") == "ORG"
+    assert "قال" not in " ".join(found) and "الرئيس" not in " ".join(found)
+
+
+def test_person_after_title_and_countries():
+    words = "واستقبل الملك عبدالله الثاني في عمان وزير الخارجية الأمريكي جون كيري لبحث الأوضاع في سوريا والعراق .".split()
+    found = entities(words)
+    assert found.get("جون كيري") == "PER"
+    assert found.get("سوريا") == "LOC"
+    assert found.get("والعراق") == "LOC"  # the tagger works on whole tokens, clitics included
+    assert any(t == "PER" and "عبدالله" in name for name, t in found.items())
+
+
+def test_organisation_names():
+    words = "وأعلنت منظمة الصحة العالمية ووكالة الأنباء الفرنسية أن الأمم المتحدة سترسل مساعدات .".split()
+    found = entities(words)
+    assert found.get("الأمم المتحدة") == "ORG"
+    assert found.get("منظمة الصحة العالمية") == "ORG"
+
+
+def test_no_entities_in_plain_sentence():
+    assert entities("وارتفعت أسعار الخبز والأرز بشكل كبير خلال الأسبوع الماضي .".split()) == {}
+
+
+def test_spans_follow_conll_rules():
+    tags = ["B-PER", "I-PER", "O", "I-LOC", "I-LOC", "B-ORG", "I-PER", "B-LOC", "B-LOC"]
+    assert list(spans(tags)) == [(0, 2, "PER"), (3, 5, "LOC"), (5, 6, "ORG"), (6, 7, "PER"), (7, 8, "LOC"), (8, 9, "LOC")]
+
+
+def test_score_matches_seqeval():
+    seqeval = pytest.importorskip("seqeval.metrics")
+    gold = [
+        ["B-PER", "I-PER", "O", "B-LOC", "O", "B-ORG", "I-ORG", "I-ORG"],
+        ["O", "B-MISC", "I-MISC", "O", "B-LOC", "I-LOC", "O"],
+        ["I-PER", "O", "B-ORG", "B-ORG", "O"],
+    ]
+    pred = [
+        ["B-PER", "I-PER", "O", "B-LOC", "O", "B-ORG", "I-ORG", "O"],
+        ["O", "B-MISC", "I-MISC", "O", "B-LOC", "B-LOC", "O"],
+        ["B-PER", "O", "B-ORG", "I-ORG", "B-PER"],
+    ]
+    ours = score(gold, pred)
+    assert ours["micro"]["precision"] == pytest.approx(seqeval.precision_score(gold, pred))
+    assert ours["micro"]["recall"] == pytest.approx(seqeval.recall_score(gold, pred))
+    assert ours["micro"]["f1"] == pytest.approx(seqeval.f1_score(gold, pred))
+    report = seqeval.classification_report(gold, pred, output_dict=True)
+    for typ in ("PER", "LOC", "ORG", "MISC"):
+        assert ours[typ]["f1"] == pytest.approx(report[typ]["f1-score"])
+        assert ours[typ]["support"] == report[typ]["support"]
+
+
+def test_score_matches_seqeval_on_anercorp_dev(shared):
+    seqeval = pytest.importorskip("seqeval.metrics")
+    sentences = read_conll(shared / "data/ner/anercorp/ANERCorp_CamelLab_train.txt")[-150:]
+    gold = [t for _, t in sentences]
+    pred = [default_tagger().tag(w) for w, _ in sentences]
+    ours = score(gold, pred)
+    assert ours["micro"]["f1"] == pytest.approx(seqeval.f1_score(gold, pred))
+    assert ours["micro"]["f1"] > 0.6
+    no_misc = score(gold, pred, exclude=("MISC",))
+    drop = [[t if not t.endswith("MISC") else "O" for t in s] for s in gold]
+    drop_p = [[t if not t.endswith("MISC") else "O" for t in s] for s in pred]
+    assert no_misc["micro"]["f1"] == pytest.approx(seqeval.f1_score(drop, drop_p))
+
+
+def test_corpus_tag_spellings():
+    assert normalize_tag("B-PERS") == "B-PER"
+    assert normalize_tag("I-MIS2") == "I-MISC"
+    assert normalize_tag("I--ORG") == "I-ORG"
+    assert normalize_tag("B-ENGLISH") == "O"
+    assert normalize_tag("O") == "O"
+
+
+def test_tag_command_keeps_sentences(tmp_path, capsys):
+    path = tmp_path / "in.conll"
+    path.write_text("زار O\nالرئيس O\nالفرنسي O\nإيمانويل O\nماكرون O\nبيروت O\n\nوصل\nالوفد\nإلى\nدمشق\n", encoding="utf-8")
+    assert main(["tag", "--conll", str(path)]) == 0
+    lines = capsys.readouterr().out.split("\n")
+    assert lines[6] == ""
+    rows = [line.split("\t") for line in lines if line]
+    assert [r[0] for r in rows][:6] == ["زار", "الرئيس", "الفرنسي", "إيمانويل", "ماكرون", "بيروت"]
+    assert rows[3][1] == "B-PER" and rows[4][1] == "I-PER"
+    assert rows[5][1] == "B-LOC"
+    assert rows[-1] == ["دمشق", "B-LOC"]
+    assert all(r[1] == "O" or r[1][:2] in ("B-", "I-") and r[1][2:] in ("PER", "ORG", "LOC", "MISC") for r in rows)
+
+
+def test_eval_command_on_folder(tmp_path, capsys):
+    (tmp_path / "a.txt").write_text("قال O\nأوباما B-PERS\nفي O\nواشنطن B-LOC\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("وصل O\nبوتين B-PER\nإلى O\nموسكو B-LOC\n", encoding="utf-8")
+    assert main(["eval", "ner", "--test", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "2 sentences, 8 tokens" in out
+    micro = next(line for line in out.splitlines() if line.startswith("micro")).split()
+    assert micro[-1] == "4" and float(micro[3]) > 70
+
+
+def _analyse(text: str) -> Document:
+    doc = Document(id="t", path="t", text=text)
+    doc.sentences = split(text)
+    return create()(doc)
+
+
+def test_component_leaves_clitics_outside():
+    text = "وصل الرئيس العراقي إلى بغداد أمس. وقال الأمين العام للأمم المتحدة إن الوضع خطير، ثم عاد لبغداد."
+    doc = _analyse(text)
+    by_text = {(m.text, m.type) for m in doc.mentions}
+    assert ("بغداد", "LOC") in by_text
+    baghdad = [m for m in doc.mentions if m.text == "بغداد"]
+    assert len(baghdad) == 2
+    for m in baghdad:
+        assert text[m.start : m.end] == "بغداد"
+    un = next(m for m in doc.mentions if m.type == "ORG")
+    assert un.text == "الأمم المتحدة"
+    assert text[un.start : un.end] == "لأمم المتحدة"  # لل: the article's alef was elided
+    assert all(m.source == "ner" for m in doc.mentions)
+
+
+def test_component_offsets_index_text():
+    text = "التقى وزير الخارجية السعودي فيصل بن فرحان نظيره التركي في أنقرة."
+    doc = _analyse(text)
+    for m in doc.mentions:
+        assert text[m.start : m.end] == m.text
+    # فيصل is a name the segmenter would split as ف + يصل; the mention keeps it whole.
+    assert {(m.text, m.type) for m in doc.mentions} == {("فيصل بن فرحان", "PER"), ("أنقرة", "LOC")}
