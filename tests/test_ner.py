@@ -146,3 +146,29 @@ def test_component_offsets_index_text():
         assert text[m.start : m.end] == m.text
     # فيصل is a name the segmenter would split as ف + يصل; the mention keeps it whole.
     assert {(m.text, m.type) for m in doc.mentions} == {("فيصل بن فرحان", "PER"), ("أنقرة", "LOC")}
+
+
+_FIT_SCRIPT = """
+import sys
+from pathlib import Path
+from marsad.nlp.ner.conll import read_conll
+from marsad.nlp.ner.features import Featurizer, Resources
+from marsad.nlp.ner.tagger import resource_dir
+from marsad.nlp.ner.train import TRAIN_FILE, fit
+sentences = read_conll(Path(sys.argv[1]) / TRAIN_FILE)[:150]
+fit(sentences, Featurizer(Resources.load(resource_dir())), {"max_iterations": 15}, Path(sys.argv[2]))
+"""
+
+
+def test_training_is_deterministic(shared, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    models = []
+    for hash_seed in ("1", "2"):
+        out = tmp_path / f"m{hash_seed}.crfsuite"
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        subprocess.run([sys.executable, "-c", _FIT_SCRIPT, str(shared), str(out)], check=True, env=env, timeout=120)
+        models.append(out.read_bytes())
+    assert models[0] == models[1]

@@ -16,10 +16,12 @@ from typing import Any, Iterator
 
 COMMAND_MODULES = [
     "marsad.commands.analyze",
+    "marsad.commands.store",
     "marsad.commands.ner",
     "marsad.commands.lexicon",
     "marsad.commands.kb",
     "marsad.commands.events",
+    "marsad.commands.web",
 ]
 
 

@@ -17,7 +17,7 @@ from marsad.io import html, jsonl, text, trec, warc
 from marsad.io.base import RawDocument, ReadError
 from marsad.io.decode import decode
 
-__all__ = ["RawDocument", "ReadError", "read_paths", "read_path", "detect_format"]
+__all__ = ["RawDocument", "ReadError", "read_paths", "read_path", "read_bytes", "detect_format"]
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
@@ -79,6 +79,11 @@ def read_path(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawDocu
             yield from _read_stream(fh, path, max_bytes)  # type: ignore[arg-type]
     except OSError as exc:
         yield RawDocument(path=path, error=("unreadable", f"cannot read file: {exc.strerror or exc}"))
+
+
+def read_bytes(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawDocument]:
+    """Documents of one file's content already in memory (a distributed engine's executors), read as ``read_path`` would."""
+    yield from _read_stream(io.BufferedReader(io.BytesIO(data)), name, max_bytes)  # type: ignore[arg-type]
 
 
 def iter_files(path: str) -> Iterator[str]:

@@ -44,6 +44,14 @@ _V1_COMMON = [
         kb_id TEXT
     )""",
     "CREATE INDEX entities_norm ON entities (norm)",
+    # Which corpus entity each document-level entity id ("e1") stands for.
+    """CREATE TABLE doc_entities (
+        doc_id TEXT NOT NULL,
+        local_id TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        PRIMARY KEY (doc_id, local_id)
+    )""",
+    "CREATE INDEX doc_entities_entity ON doc_entities (entity)",
     """CREATE TABLE mentions (
         doc_id TEXT NOT NULL,
         entity TEXT NOT NULL,

@@ -18,8 +18,9 @@ from marsad.text.tokens import segment, tokenize
 
 _NON_WORD = re.compile(r"\W+")
 _WORD = re.compile(r"\w")
-# Suffixes removed by the light stemmer, longest first; ه is the folded ta marbuta (and the pronoun).
-_SUFFIXES = ("ات", "ون", "ين", "ه")
+# Suffixes removed by the light stemmer, longest first; ه is the folded ta marbuta (and the pronoun),
+# ا the alef left of the accusative tanween once diacritics are folded away (اجتماعاً → اجتماعا).
+_SUFFIXES = ("ات", "ون", "ين", "ه", "ا")
 _ARTICLE = "ال"
 
 

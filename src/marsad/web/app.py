@@ -10,6 +10,7 @@ Every response carries a strict Content-Security-Policy: scripts come from
 from __future__ import annotations
 
 import hmac
+import html
 import json
 import os
 import tempfile
@@ -20,7 +21,7 @@ from typing import Any, Optional
 from urllib.parse import quote
 
 from fastapi import FastAPI, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
@@ -43,7 +44,6 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 DEFAULT_MAX_UPLOAD = 5 * 1024 * 1024
-FILTERS = ("outlet", "date_from", "date_to", "entity", "event_type", "source_kind")
 
 
 @lru_cache(maxsize=1)
@@ -58,9 +58,7 @@ def event_types() -> list[str]:
 
 
 def snippet_markup(snippet: Optional[str]) -> Markup:
-    """A search snippet, escaped, keeping only its <mark> highlights as markup."""
-    import html
-
+    """A search snippet (the store's HTML), re-escaped, keeping only its <mark> highlights as markup."""
     escaped = str(escape(html.unescape(snippet or "")))
     return Markup(escaped.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>"))
 
@@ -103,9 +101,13 @@ def create_app(backend: Backend, token: Optional[str] = None, max_upload: int = 
         return backend.queries()
 
     def search_hits(q: str, filters: dict[str, str], limit: int) -> list[dict[str, Any]]:
-        hits = backend.search(q, limit=limit) if q.strip() else []
-        if any(filters.values()):
-            keep = set(queries().filtered_ids(filters, [h["id"] for h in hits]))
+        """The store's hits; the entity filter here is a corpus entity key, applied on the hits."""
+        if not q.strip():
+            return []
+        entity = filters.get("entity")
+        hits = backend.search(q, limit=limit, **{k: v for k, v in filters.items() if k != "entity"})
+        if entity:
+            keep = set(queries().filtered_ids({"entity": entity}, [h["id"] for h in hits]))
             hits = [h for h in hits if h["id"] in keep]
         return hits
 

@@ -1,9 +1,9 @@
 """Read queries of the web pages on the knowledge base, beyond what the store's API offers.
 
-They read the tables of ``marsad.store.schema`` through a DB-API connection
-(SQLite or PostgreSQL: statements are written with ``?`` and converted for
-``%s`` drivers). Events and sources name entities by their document-local id
-(``e3``); ``mentions`` maps those to corpus-level entity keys.
+They read the tables of ``marsad.store.schema`` through the store's
+``execute`` (statements written with ``?``, as the store's own). Events,
+sources and mentions name corpus-level entity keys; ``doc_entities`` maps a
+document's local entity ids (``e3``) to those keys.
 """
 
 from __future__ import annotations
@@ -14,12 +14,10 @@ import re
 from collections import Counter, defaultdict
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from marsad.text.normalize import fold
 
-# (doc_id, local entity id) -> corpus entity key, for every entity that has a mention.
-_LOCAL_KEYS = "(SELECT DISTINCT doc_id, local_id, entity FROM mentions)"
 _WORD = re.compile(r"\w+")
 
 
@@ -44,20 +42,13 @@ def kb_places() -> dict[str, dict[str, Any]]:
 
 
 class Queries:
-    def __init__(self, connection, paramstyle: str = "qmark"):
-        self.conn = connection
-        self.paramstyle = paramstyle
+    def __init__(self, execute: Callable[[str, list], Any]):
+        self.execute = execute  # the store's: runs ``?``-placeholder SQL on either backend, returns a cursor
 
     def rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
-        if self.paramstyle != "qmark":
-            sql = sql.replace("%", "%%").replace("?", "%s")
-        cur = self.conn.cursor()
-        try:
-            cur.execute(sql, tuple(params))
-            names = [d[0] for d in cur.description]
-            return [dict(zip(names, row)) for row in cur.fetchall()]
-        finally:
-            cur.close()
+        cur = self.execute(sql, list(params))
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
 
     # -- search filters and facets -------------------------------------------------
 
@@ -74,7 +65,7 @@ class Queries:
             where.append("d.published <= ?")
             params.append(filters["date_to"] + "~")  # after every YYYY-MM-DD of that prefix
         if filters.get("entity"):
-            where.append("EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id = d.id AND m.entity = ?)")
+            where.append("EXISTS (SELECT 1 FROM doc_entities de WHERE de.doc_id = d.id AND de.entity = ?)")
             params.append(filters["entity"])
         if filters.get("event_type"):
             where.append("EXISTS (SELECT 1 FROM events v WHERE v.doc_id = d.id AND v.type = ?)")
@@ -117,8 +108,8 @@ class Queries:
                 "SELECT kind AS value, COUNT(DISTINCT doc_id) AS n FROM sources GROUP BY kind ORDER BY n DESC, kind"
             ),
             "entity": self.rows(
-                "SELECT e.key AS value, e.name, e.name_en, e.type, COUNT(DISTINCT m.doc_id) AS n "
-                "FROM mentions m JOIN entities e ON e.key = m.entity "
+                "SELECT e.key AS value, e.name, e.name_en, e.type, COUNT(DISTINCT de.doc_id) AS n "
+                "FROM doc_entities de JOIN entities e ON e.key = de.entity "
                 "GROUP BY e.key, e.name, e.name_en, e.type ORDER BY n DESC, e.name LIMIT 30"
             ),
         }
@@ -128,7 +119,7 @@ class Queries:
     def entity_keys(self, doc_id: str) -> dict[str, str]:
         """Local entity id -> corpus entity key, for one document."""
         return {r["local_id"]: r["entity"] for r in self.rows(
-            "SELECT DISTINCT local_id, entity FROM mentions WHERE doc_id = ?", [doc_id])}
+            "SELECT local_id, entity FROM doc_entities WHERE doc_id = ?", [doc_id])}
 
     # -- entities -------------------------------------------------------------------
 
@@ -146,8 +137,8 @@ class Queries:
             "GROUP BY d.id, d.title, d.published, d.outlet ORDER BY d.published DESC, d.id LIMIT 100", [key])
         out["cooccurring"] = self.rows(
             "SELECT e.key, e.name, e.name_en, e.type, COUNT(DISTINCT o.doc_id) AS n "
-            "FROM (SELECT DISTINCT doc_id FROM mentions WHERE entity = ?) mine "
-            "JOIN mentions o ON o.doc_id = mine.doc_id JOIN entities e ON e.key = o.entity "
+            "FROM (SELECT DISTINCT doc_id FROM doc_entities WHERE entity = ?) mine "
+            "JOIN doc_entities o ON o.doc_id = mine.doc_id JOIN entities e ON e.key = o.entity "
             "WHERE o.entity <> ? GROUP BY e.key, e.name, e.name_en, e.type ORDER BY n DESC, e.name LIMIT 30",
             [key, key])
         out["events"] = self.events(entity=key, limit=200)
@@ -159,7 +150,7 @@ class Queries:
         """Events with their actors, targets and locations resolved to corpus entities, and a date."""
         where, params = ["1 = 1"], []
         if entity:
-            where.append("(a.entity = ? OR t.entity = ? OR l.entity = ?)")
+            where.append("(v.actor = ? OR v.target = ? OR v.location = ?)")
             params += [entity] * 3
         if event_type:
             where.append("v.type = ?")
@@ -170,16 +161,13 @@ class Queries:
         rows = self.rows(
             "SELECT v.doc_id, v.local_id, v.type, v.mode, v.trigger_text, v.date_value, v.claim, "
             "d.title, d.published, d.outlet, "
-            "a.entity AS actor, ae.name AS actor_name, ae.name_en AS actor_name_en, "
-            "t.entity AS target, te.name AS target_name, te.name_en AS target_name_en, "
-            "l.entity AS location, le.name AS location_name, le.name_en AS location_name_en, le.kb_id AS location_kb "
+            "v.actor, ae.name AS actor_name, ae.name_en AS actor_name_en, "
+            "v.target, te.name AS target_name, te.name_en AS target_name_en, "
+            "v.location, le.name AS location_name, le.name_en AS location_name_en, le.kb_id AS location_kb "
             "FROM events v JOIN documents d ON d.id = v.doc_id "
-            f"LEFT JOIN {_LOCAL_KEYS} a ON a.doc_id = v.doc_id AND a.local_id = v.actor "
-            "LEFT JOIN entities ae ON ae.key = a.entity "
-            f"LEFT JOIN {_LOCAL_KEYS} t ON t.doc_id = v.doc_id AND t.local_id = v.target "
-            "LEFT JOIN entities te ON te.key = t.entity "
-            f"LEFT JOIN {_LOCAL_KEYS} l ON l.doc_id = v.doc_id AND l.local_id = v.location "
-            "LEFT JOIN entities le ON le.key = l.entity "
+            "LEFT JOIN entities ae ON ae.key = v.actor "
+            "LEFT JOIN entities te ON te.key = v.target "
+            "LEFT JOIN entities le ON le.key = v.location "
             "WHERE " + " AND ".join(where) + f" ORDER BY d.published, v.doc_id, v.local_id LIMIT {int(limit)}",
             params,
         )
@@ -235,8 +223,8 @@ class Queries:
             p["types"][ev["type"]] += 1
         if not points:  # no located events yet: the places the documents mention
             for r in self.rows(
-                "SELECT e.key, e.name, e.name_en, e.kb_id, COUNT(DISTINCT m.doc_id) AS n FROM entities e "
-                "JOIN mentions m ON m.entity = e.key WHERE e.kb_id IS NOT NULL "
+                "SELECT e.key, e.name, e.name_en, e.kb_id, COUNT(DISTINCT de.doc_id) AS n FROM entities e "
+                "JOIN doc_entities de ON de.entity = e.key WHERE e.kb_id IS NOT NULL "
                 "GROUP BY e.key, e.name, e.name_en, e.kb_id"
             ):
                 place = places.get(r["kb_id"])
@@ -262,9 +250,8 @@ class Queries:
         text = claim.pop("text") or ""
         claim["sentence"] = text[claim["sentence_start"] or 0: claim["sentence_end"] or 0]
         claim["sources"] = self.rows(
-            "SELECT s.position, s.text, s.kind, m.entity AS entity_key, e.name AS entity_name FROM sources s "
-            f"LEFT JOIN {_LOCAL_KEYS} m ON m.doc_id = s.doc_id AND m.local_id = s.entity "
-            "LEFT JOIN entities e ON e.key = m.entity "
+            "SELECT s.position, s.text, s.kind, s.entity AS entity_key, e.name AS entity_name FROM sources s "
+            "LEFT JOIN entities e ON e.key = s.entity "
             "WHERE s.doc_id = ? AND s.claim = ? ORDER BY s.position", [doc_id, claim_id])
         claim["similar"] = self.similar_claims(doc_id, claim)
         return claim
@@ -281,7 +268,7 @@ class Queries:
             candidates = self.rows(
                 "SELECT c.doc_id, c.local_id, c.sentence_start, c.sentence_end, d.outlet, d.title, d.published, d.text "
                 "FROM claims c JOIN documents d ON d.id = c.doc_id WHERE c.doc_id <> ? AND c.doc_id IN "
-                f"(SELECT doc_id FROM mentions WHERE entity IN ({','.join('?' * len(keys))})) LIMIT 2000",
+                f"(SELECT doc_id FROM doc_entities WHERE entity IN ({','.join('?' * len(keys))})) LIMIT 2000",
                 [doc_id, *keys])
         else:
             candidates = self.rows(

@@ -110,7 +110,7 @@ def build_clusters(
         levels.append(coarse[fine])
     out.parent.mkdir(parents=True, exist_ok=True)
     lines = [f"{w}\t{freq[w]}\t" + "\t".join(str(int(lv[i])) for lv in levels) for i, w in enumerate(vocab)]
-    # mtime=0 keeps the file byte-identical across runs.
-    with open(out, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=9) as fh:
+    # No name or time in the gzip header: the file is byte-identical across runs.
+    with open(out, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0, compresslevel=9) as fh:
         fh.write(("\n".join(lines) + "\n").encode("utf-8"))
     return n

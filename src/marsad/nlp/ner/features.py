@@ -206,7 +206,7 @@ class Featurizer:
             for length in range(min(_MAX_PHRASE, n - i), 1, -1):
                 types = phrases.get(" ".join(stems[i : i + length]))
                 if types:
-                    for t in types:
+                    for t in sorted(types):
                         feats[i].append("gp=B-" + t)
                         for k in range(i + 1, i + length):
                             feats[k].append("gp=I-" + t)

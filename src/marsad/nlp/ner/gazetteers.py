@@ -105,7 +105,7 @@ def build_gazetteers(shared: Path, out: Path) -> dict[str, int]:
     rows.update(("ACT", p) for p in actors - places - persons)
     lines = sorted(f"{t}\t{p}" for t, p in rows)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=9) as fh:
+    with open(out, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0, compresslevel=9) as fh:
         fh.write(("\n".join(lines) + "\n").encode("utf-8"))
     counts = {t: sum(1 for r in rows if r[0] == t) for t in ("PER", "LOC", "ACT")}
     print(f"gazetteers: {counts}", file=sys.stderr)

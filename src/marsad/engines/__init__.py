@@ -1,0 +1,1 @@
+"""Engines that run the analysis pipeline elsewhere than in this process (Apache Spark)."""

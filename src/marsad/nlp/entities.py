@@ -1,0 +1,377 @@
+"""Entities: gazetteer mentions, in-document merging of names, knowledge-base linking.
+
+Runs after NER. It adds mentions of known places and groups that NER missed
+(Aho-Corasick over folded text; a match may follow the clitics و ف ب ك ل لل,
+which stay outside the span), and mentions of a country's people (على
+الأمريكيين) as mentions of that country. It then groups mentions into
+entities: titles are stripped for comparison (الجنرال قاسم سليماني ~ قاسم
+سليماني), a surname links to the one full name in the document that ends with
+it, spelling variants merge under guards, and mentions linked to one KB record
+merge. Each entity is named by its longest title-free form and linked to the
+KB (``kb_id``, ``name_en``); a capital's entity records the country it may
+stand for in ``doc.meta["metonyms"]``. Finally every further occurrence of an
+entity's names in the text becomes a mention too.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Optional
+
+import ahocorasick
+from rapidfuzz.distance import Levenshtein
+
+from marsad.model import Document, Entity, Mention
+from marsad.nlp.kb import KnowledgeBase, load
+from marsad.text.normalize import fold, fold_with_map
+
+# Clitic sequences that may precede a name inside the same word.
+_CLITICS = {"و", "ف", "ب", "ك", "ل", "وب", "ول", "وك", "فب", "فل", "فك"}
+_ELIDING = {"ل", "ول", "فل"}  # ل + ال -> لل: the article's alef is dropped
+_TYPES = ("PER", "ORG", "LOC", "MISC")
+
+
+@lru_cache(maxsize=None)
+def _lexicon(name: str) -> tuple[tuple[str, ...], ...]:
+    """Folded multiword entries of a resources/kb lexicon, longest first, as token tuples."""
+    text = resources.files("marsad.resources").joinpath(f"kb/{name}").read_text(encoding="utf-8")
+    entries = {tuple(fold(l).split()) for l in text.splitlines() if l.strip() and not l.startswith("#")}
+    return tuple(sorted(entries, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _TITLE_SET() -> frozenset[tuple[str, ...]]:
+    return frozenset(_lexicon("titles.txt"))
+
+
+def _only_titles(m: Mention) -> bool:
+    keys = tuple(fold(w) for w in m.text.split())
+    return m.type == "PER" and all((k,) in _TITLE_SET() for k in keys)
+
+
+def strip_titles(surface: str) -> str:
+    """``surface`` without leading titles and honorifics (at least one word is kept)."""
+    words = surface.split()
+    keys = [fold(w) for w in words]
+    titles = _lexicon("titles.txt")
+    pos = 0
+    changed = True
+    while changed and pos < len(words) - 1:
+        changed = False
+        for title in titles:
+            n = len(title)
+            if pos + n < len(words) and tuple(keys[pos : pos + n]) == title:
+                pos += n
+                changed = True
+                break
+    return " ".join(words[pos:])
+
+
+def _org_core(key: str, kb: KnowledgeBase) -> str:
+    """An organisation's key without a generic head (صحيفة) or a trailing nisba (البريطانية)."""
+    tokens = key.split()
+    for head in _lexicon("org_descriptors.txt"):
+        if len(tokens) > len(head) and tuple(tokens[: len(head)]) == head:
+            tokens = tokens[len(head) :]
+            break
+    if len(tokens) > 1 and tokens[-1] in kb.demonyms:
+        tokens = tokens[:-1]
+    return " ".join(tokens)
+
+
+# --- matching in folded text -------------------------------------------------------------------
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum()
+
+
+def _find(automaton: Any, folded: str, index_map: list[int], text: str) -> list[tuple[int, int, str, Any]]:
+    """(start, end, mention text, payload) for matches at word boundaries, clitics outside the span."""
+    out = []
+    for end_idx, (key, elided, payload) in automaton.iter(folded):
+        start, end = end_idx - len(key) + 1, end_idx + 1
+        if end < len(folded) and _word_char(folded[end]):
+            continue
+        word_start = start
+        while word_start > 0 and _word_char(folded[word_start - 1]):
+            word_start -= 1
+        prefix = folded[word_start:start]
+        if elided:
+            if prefix not in _ELIDING:
+                continue
+        elif prefix and prefix not in _CLITICS:
+            continue
+        s, e = index_map[start], index_map[end - 1] + 1
+        surface = text[s:e]
+        out.append((s, e, "ا" + surface if elided else surface, payload))
+    return out
+
+
+def _automaton(entries: list[tuple[str, Any]]) -> Optional[Any]:
+    auto = ahocorasick.Automaton()
+    for key, payload in entries:
+        if not key or key in auto:
+            continue  # the first entry for a form wins
+        auto.add_word(key, (key, False, payload))
+        if key.startswith("ال") and len(key) > 3:
+            elided = key[1:]  # للعراق: ل + لعراق
+            if elided not in auto:
+                auto.add_word(elided, (elided, True, payload))
+    if not len(auto):
+        return None
+    auto.make_automaton()
+    return auto
+
+
+def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(span[0] < e and s < span[1] for s, e in taken)
+
+
+def _select(cands: list[tuple[int, int, str, Any]], taken: list[tuple[int, int]]) -> list[tuple[int, int, str, Any]]:
+    """Longest-first, non-overlapping, not overlapping ``taken`` (which grows)."""
+    chosen = []
+    for c in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[0])):
+        if not _overlaps((c[0], c[1]), taken):
+            taken.append((c[0], c[1]))
+            chosen.append(c)
+    return chosen
+
+
+# --- the component -----------------------------------------------------------------------------
+
+
+class EntityLinker:
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
+        entries: list[tuple[str, Any]] = [(key, ("kb", rec["id"])) for key, rec in kb.gazetteer()]
+        entries += [(form, ("people", cid)) for form, cid in kb.plurals.items()]
+        self.gazetteer = _automaton(entries)
+
+    def __call__(self, doc: Document) -> Document:
+        if not doc.text:
+            return doc
+        text = doc.text
+        folded, index_map = fold_with_map(text)
+        mentions = [self._with_titles(text, m) for m in doc.mentions if m.type in _TYPES and not _only_titles(m)]
+        links: dict[int, str] = {}  # id(mention) -> KB id known at detection
+        taken = [(m.start, m.end) for m in mentions]
+        if self.gazetteer is not None:
+            for s, e, surface, (how, kb_id) in _select(_find(self.gazetteer, folded, index_map, text), taken):
+                if how == "people" and self._adjective(folded, index_map, s):
+                    continue
+                rec = self.kb.records[kb_id]
+                m = Mention(s, e, surface, rec["type"], source="gazetteer" if how == "kb" else "demonym")
+                links[id(m)] = kb_id
+                mentions.append(m)
+        mentions.sort(key=lambda m: (m.start, m.end))
+        clusters = self._cluster(mentions, links)
+        entities = self._entities(doc, clusters, links)
+        self._more_mentions(doc, entities, folded, index_map)
+        self._renumber(doc, entities)
+        doc.entities = entities
+        doc.mentions = sorted((m for e in entities for m in e.mentions), key=lambda m: (m.start, m.end))
+        return doc
+
+    @staticmethod
+    def _with_titles(text: str, m: Mention) -> Mention:
+        """A person's mention widened over the titles right before it (الجنرال سليماني)."""
+        if m.type != "PER":
+            return m
+        titles = _TITLE_SET()
+        start = m.start
+        while True:
+            before = text[:start].rstrip(" ")
+            words = before.split(" ")[-2:]
+            found = None
+            for n in (2, 1):
+                cand = words[-n:]
+                if len(cand) != n or not all(cand):
+                    continue
+                keys = tuple(fold(w) for w in cand)
+                if keys in titles:
+                    found = (cand, 0)
+                elif keys[0][:1] in ("و", "ف") and (keys[0][1:],) + keys[1:] in titles:
+                    found = (cand, 1)  # والجنرال: the conjunction stays outside
+                if found:
+                    break
+            if not found:
+                break
+            start = len(before) - len(" ".join(found[0])) + found[1]
+            if found[1]:
+                break
+        if start == m.start:
+            return m
+        return Mention(start, m.end, text[start : m.start] + m.text, m.type, m.entity, m.source)
+
+    @staticmethod
+    def _adjective(folded: str, index_map: list[int], start: int) -> bool:
+        """Whether the word before ``start`` is a definite noun, so a nisba there qualifies it."""
+        pos = next(i for i, o in enumerate(index_map) if o >= start)
+        before = folded[:pos].rstrip()
+        word = before.split(" ")[-1] if before else ""
+        return word.startswith("ال") and word.isalpha()
+
+    # -- grouping --
+
+    def _cluster(self, mentions: list[Mention], links: dict[int, str]) -> list[list[Mention]]:
+        parent = list(range(len(mentions)))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        def kb_of(i: int) -> Optional[str]:
+            return links.get(id(mentions[i]))
+
+        def union(i: int, j: int) -> None:
+            ri, rj = find(i), find(j)
+            if ri == rj:
+                return
+            ki = {kb_of(k) for k in range(len(mentions)) if find(k) == ri} - {None}
+            kj = {kb_of(k) for k in range(len(mentions)) if find(k) == rj} - {None}
+            if ki and kj and not (ki & kj):
+                return  # two different KB records
+            parent[rj] = ri
+
+        keys = [fold(strip_titles(m.text)) for m in mentions]
+        for i, m in enumerate(mentions):
+            if id(m) not in links:
+                rec = self.kb.best(keys[i], m.type)
+                if rec is not None and rec["type"] == m.type:
+                    links[id(m)] = rec["id"]
+        by_key: dict[tuple[str, str], int] = {}
+        by_kb: dict[tuple[str, str], int] = {}
+        for i, m in enumerate(mentions):
+            first = by_key.setdefault((m.type, keys[i]), i)
+            union(first, i)
+            if kb_of(i):
+                union(by_kb.setdefault((m.type, kb_of(i)), i), i)
+            if m.type == "ORG":
+                union(by_key.setdefault(("ORG*", _org_core(keys[i], self.kb)), i), i)
+        distinct = sorted({(m.type, keys[i]) for i, m in enumerate(mentions)}, key=lambda tk: -len(tk[1]))
+        first_of = {tk: by_key[tk] for tk in distinct}
+        for typ, key in distinct:
+            tokens = key.split()
+            # A shorter name that begins, or for a person ends, a unique longer one.
+            if typ in ("PER", "ORG"):
+                longer = [
+                    k
+                    for t, k in distinct
+                    if t == typ and len(k.split()) > len(tokens)
+                    and (
+                        k.split()[: len(tokens)] == tokens
+                        or typ == "PER" and k.split()[-len(tokens) :] == tokens
+                    )
+                ]
+                if len(tokens[-1]) >= 3 and longer and len({find(first_of[(typ, k)]) for k in longer}) == 1:
+                    union(first_of[(typ, longer[0])], first_of[(typ, key)])
+            # Spelling variants: one word differs by a small edit, same first letter.
+            for t2, k2 in distinct:
+                if t2 == typ and k2 != key and self._variant(key, k2):
+                    union(first_of[(typ, key)], first_of[(t2, k2)])
+        groups: dict[int, list[Mention]] = {}
+        for i, m in enumerate(mentions):
+            groups.setdefault(find(i), []).append(m)
+        return sorted(groups.values(), key=lambda g: g[0].start)
+
+    @staticmethod
+    def _variant(a: str, b: str) -> bool:
+        ta, tb = a.split(), b.split()
+        if len(ta) != len(tb):
+            return False
+        diff = [(x, y) for x, y in zip(ta, tb) if x != y]
+        if len(diff) != 1:
+            return False
+        x, y = diff[0]
+        # Same length: a letter swapped or replaced (الأمريكية/الأميركية), never one
+        # added, which makes another name (الحكيم/الحكيمي).
+        if x[0] != y[0] or len(x) != len(y) or len(x) < 4:
+            return False
+        return Levenshtein.distance(x, y) <= (2 if len(x) >= 8 else 1)
+
+    # -- naming and linking --
+
+    def _entities(self, doc: Document, clusters: list[list[Mention]], links: dict[int, str]) -> list[Entity]:
+        entities = []
+        metonyms: dict[str, str] = {}
+        for n, group in enumerate(clusters, 1):
+            typ = group[0].type
+            named = [m for m in group if m.source != "demonym"]
+            forms = [strip_titles(m.text) for m in named]
+            kb_ids = [links[id(m)] for m in group if id(m) in links]
+            rec = self.kb.get(kb_ids[0]) if kb_ids else None
+            if rec is None:
+                for form in sorted(set(forms), key=lambda f: -len(f)):
+                    rec = self.kb.best(form, typ)
+                    if rec is not None:
+                        break
+            if forms:
+                name = max(forms, key=lambda f: (len(f.split()), len(fold(f))))
+            else:
+                name = rec["name"] if rec else group[0].text
+            ent = Entity(id=f"e{n}", type=typ, name=name, mentions=list(group))
+            ent.aliases = list(dict.fromkeys(m.text for m in group))
+            if rec is not None:
+                ent.kb_id = rec["id"]
+                ent.name_en = rec.get("name_en")
+                if rec.get("capital_of"):
+                    metonyms[ent.id] = rec["capital_of"]
+            if ent.name_en is None and typ == "PER":
+                ent.name_en = self.kb.transliterate(name) or None
+            for m in group:
+                m.entity = ent.id
+            entities.append(ent)
+        if metonyms:
+            doc.meta["metonyms"] = metonyms
+        return entities
+
+    def _more_mentions(self, doc: Document, entities: list[Entity], folded: str, index_map: list[int]) -> None:
+        """Further occurrences of each entity's names (and a person's unique surname)."""
+        forms: dict[str, Optional[Entity]] = {}
+        surnames: dict[str, set[str]] = {}
+        for ent in entities:
+            for m in ent.mentions:
+                if m.source == "demonym":
+                    continue
+                key = fold(m.text)
+                if len(key) >= 3:
+                    forms[key] = ent if forms.get(key, ent) is ent else None
+            if ent.type == "PER" and len(ent.name.split()) > 1:
+                last = fold(ent.name.split()[-1])
+                if len(last) >= 4:
+                    surnames.setdefault(last, set()).add(ent.id)
+        by_id = {e.id: e for e in entities}
+        for last, ids in surnames.items():
+            if len(ids) == 1 and last not in forms:
+                forms[last] = by_id[next(iter(ids))]
+        auto = _automaton([(k, e.id) for k, e in forms.items() if e is not None])
+        if auto is None:
+            return
+        taken = [(m.start, m.end) for e in entities for m in e.mentions]
+        for s, e, surface, eid in _select(_find(auto, folded, index_map, doc.text), taken):
+            ent = by_id[eid]
+            ent.mentions.append(Mention(s, e, surface, ent.type, entity=eid, source="entities"))
+        for ent in entities:
+            ent.mentions.sort(key=lambda m: (m.start, m.end))
+            ent.aliases = list(dict.fromkeys(m.text for m in ent.mentions))
+
+
+    @staticmethod
+    def _renumber(doc: Document, entities: list[Entity]) -> None:
+        """Entity ids e1, e2 ... in order of first mention."""
+        entities.sort(key=lambda e: e.mentions[0].start)
+        new = {}
+        for n, ent in enumerate(entities, 1):
+            new[ent.id] = ent.id = f"e{n}"
+            for m in ent.mentions:
+                m.entity = ent.id
+        if "metonyms" in doc.meta:
+            doc.meta["metonyms"] = {new[k]: v for k, v in doc.meta["metonyms"].items()}
+
+
+def create(**options: Any) -> EntityLinker:
+    return EntityLinker(load())

@@ -1,0 +1,174 @@
+"""The entity knowledge base: loading, name lookup, transliteration, role holders.
+
+Built by ``marsad build kb`` (marsad.tools.build_kb) into resources/kb/kb.json.gz
+and loaded once per process. Names are indexed by their folded form, by that
+form without the article, and by a "lemma key" with the article dropped from
+every word (the actor dictionary writes حرس ثوري إيراني for الحرس الثوري الإيراني).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterator, Optional
+
+from rapidfuzz import fuzz, process
+
+from marsad.text.normalize import fold
+
+# Which record kinds a mention type may link to, best first.
+_KINDS = {"LOC": ("country", "city"), "ORG": ("group",), "PER": ("person",), "MISC": ("agent",)}
+_KIND_RANK = {"country": 0, "city": 1, "group": 2, "person": 3, "agent": 4}
+
+
+def lemma_key(key: str) -> str:
+    """A folded name with the article dropped from every word."""
+    return " ".join(t[2:] if t.startswith("ال") and len(t) > 3 else t for t in key.split())
+
+
+def _rank(rec: dict[str, Any]) -> tuple:
+    return (_KIND_RANK[rec["kind"]], "capital_of" not in rec, -rec.get("population", 0))
+
+
+@dataclass
+class KnowledgeBase:
+    records: dict[str, dict[str, Any]]
+    demonyms: dict[str, str]
+    plurals: dict[str, str]
+    translit: dict[str, str]
+    _exact: dict[str, list[str]] = field(default_factory=dict)
+    _lemma: dict[str, list[str]] = field(default_factory=dict)
+    _roles: dict[str, list[tuple[Optional[str], Optional[str], str]]] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "KnowledgeBase":
+        kb = cls({r["id"]: r for r in data["records"]}, data["demonyms"], data.get("plurals", {}), data["translit"])
+        for rec in sorted(kb.records.values(), key=_rank):
+            for name in rec["names"] + rec.get("variants", []):
+                key = fold(name)
+                for k in {key, key[2:] if key.startswith("ال") and len(key) > 4 else key}:
+                    kb._exact.setdefault(k, []).append(rec["id"])
+                kb._lemma.setdefault(lemma_key(key), []).append(rec["id"])
+            for code, start, end in rec.get("roles", []):
+                if rec["kind"] == "person":
+                    kb._roles.setdefault(code, []).append((start, end, rec["id"]))
+        return kb
+
+    def get(self, kb_id: Optional[str]) -> Optional[dict[str, Any]]:
+        return self.records.get(kb_id) if kb_id else None
+
+    def lookup(self, name: str, type: Optional[str] = None) -> list[dict[str, Any]]:
+        """Records named ``name`` (exactly, after folding; else by lemma key), best first."""
+        key = fold(name)
+        kinds = _KINDS.get(type or "", tuple(_KIND_RANK))
+        for index, k in ((self._exact, key), (self._lemma, lemma_key(key))):
+            found = [self.records[i] for i in dict.fromkeys(index.get(k, ())) if self.records[i]["kind"] in kinds]
+            if found:
+                return found
+        return []
+
+    def best(self, name: str, type: Optional[str] = None) -> Optional[dict[str, Any]]:
+        found = self.lookup(name, type)
+        return found[0] if found else None
+
+    def fuzzy(self, name: str, type: Optional[str] = None, score: float = 92) -> Optional[dict[str, Any]]:
+        """Closest record by edit ratio, guarded: length ≥ 5, same first letter and word count."""
+        key = fold(name)
+        if len(key) < 5:
+            return None
+        kinds = _KINDS.get(type or "", tuple(_KIND_RANK))
+        words = key.count(" ")
+        choices = [
+            k
+            for k in self._exact
+            if k[:1] == key[:1] and k.count(" ") == words and abs(len(k) - len(key)) <= 2
+            and any(self.records[i]["kind"] in kinds for i in self._exact[k])
+        ]
+        hit = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=score)
+        return self.best(hit[0], type) if hit else None
+
+    def demonym(self, form: str) -> Optional[dict[str, Any]]:
+        """The country a nisba form names or qualifies: الأميركية -> United States."""
+        return self.get(self.demonyms.get(fold(form)))
+
+    def transliterate(self, name: str) -> str:
+        """English spelling of an Arabic person name, word by word (Wikidata spellings first)."""
+        words = []
+        for token in name.split():
+            key = fold(token)
+            if key.startswith("ال") and key[2:] in self.translit:
+                words.append("al-" + self.translit[key[2:]])
+            elif key in self.translit:
+                en = self.translit[key]
+                if key.startswith("ال") and en[:2].lower() == "al" and len(en) > 4:
+                    en = "al-" + en[2:].lstrip("-").capitalize()  # Alsoudani -> al-Soudani
+                words.append(en)
+            else:
+                words.append(_romanize(token))
+        return " ".join(w for w in words if w)
+
+    def holder(self, role_code: str, date: str) -> list[dict[str, Any]]:
+        """Persons holding ``role_code`` (e.g. IRQGOV) on ``date`` (YYYY[-MM[-DD]]), latest start first."""
+        day = (date + "-01-01")[:10] if len(date) == 4 else (date + "-01")[:10] if len(date) == 7 else date
+        found = [
+            (start or "", rid)
+            for start, end, rid in self._roles.get(role_code, [])
+            if (start is None or start <= day) and (end is None or day <= end)
+        ]
+        return [self.records[rid] for rid in dict.fromkeys(rid for _, rid in sorted(found, reverse=True))]
+
+    def gazetteer(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(folded surface form, record) pairs to look for in running text, best record first."""
+        for rec in sorted(self.records.values(), key=_rank):
+            if rec["kind"] == "country":
+                for name in rec["names"]:
+                    yield fold(name), rec
+            elif rec["kind"] == "city":
+                for name in rec.get("gazetteer", ()):
+                    yield fold(name), rec
+            elif rec["kind"] == "person" and " " in rec["name"]:
+                yield fold(rec["name"]), rec  # full names only: a surname alone is ambiguous
+            elif rec["kind"] == "group" and rec.get("gazetteer"):
+                for form in self._group_surfaces(fold(rec["name"])):
+                    yield form, rec
+
+    def _group_surfaces(self, key: str) -> list[str]:
+        """Running-text forms of a lemmatised group name.
+
+        حرس ثوري ايراني -> الحرس الثوري الايراني (adjectives agree); حلف شمال اطلسي
+        -> حلف شمال الاطلسي (a construct: only the last noun takes the article).
+        """
+        tokens = key.split()
+        if len(tokens) < 2 or any(len(t) < 2 for t in tokens):
+            return []
+        definite = ["ال" + t if not t.startswith("ال") else t for t in tokens]
+        forms = [" ".join(tokens), " ".join(definite)]
+        if tokens[-1] not in self.demonyms:
+            forms.append(" ".join(tokens[:-1] + definite[-1:]))
+        return list(dict.fromkeys(forms))
+
+
+@lru_cache(maxsize=4096)
+def _romanize(token: str) -> str:
+    try:
+        from arabic_name_romanizer import transliterate
+    except ImportError:  # optional fallback
+        return ""
+    return str(transliterate(token) or "")
+
+
+KB_RESOURCE = "kb/kb.json.gz"
+
+
+@lru_cache(maxsize=1)
+def load() -> KnowledgeBase:
+    """The packaged knowledge base (empty if it was not built)."""
+    try:
+        path = resources.files("marsad.resources").joinpath(KB_RESOURCE)
+        with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
+            return KnowledgeBase.from_json(json.load(fh))
+    except FileNotFoundError:
+        return KnowledgeBase.from_json({"records": [], "demonyms": {}, "translit": {}})

@@ -1,0 +1,48 @@
+"""Word vectors pretrained on the ANT news corpus (gensim skip-gram).
+
+Tokens are folded and proclitics split off (وبغداد → و+ بغداد), so that the
+tagger can look up a word's stem; the clitic itself is kept as its own token
+("و+") to preserve the context it gives.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from marsad.nlp.ner.clusters import corpus_tokens
+from marsad.text.tokens import segment
+
+
+def stem_of(norm: str) -> str:
+    """The lookup key of a folded word: its stem after proclitics."""
+    return segment(norm)[1]
+
+
+def _segmented(root: Path):
+    for toks in corpus_tokens(root):
+        out = []
+        for w in toks:
+            prefix, stem = segment(w)
+            if prefix:
+                out.append(prefix + "+")
+            out.append(stem)
+        yield out
+
+
+def pretrain(root: Path, dim: int = 100, min_count: int = 3, epochs: int = 5, seed: int = 0, threads: int = 2) -> tuple[list[str], np.ndarray]:
+    """(vocabulary by corpus frequency, unit-norm vectors) learned from ``root``."""
+    from gensim.models import Word2Vec
+
+    t0 = time.time()
+    docs = list(_segmented(root))
+    print(f"embeddings: {sum(map(len, docs))} tokens read ({time.time() - t0:.0f} s)", file=sys.stderr)
+    model = Word2Vec(docs, vector_size=dim, window=5, min_count=min_count, sg=1, negative=5, epochs=epochs, workers=threads, seed=seed)
+    vocab = list(model.wv.index_to_key)
+    vec = model.wv.vectors.astype(np.float32)
+    vec /= np.maximum(np.linalg.norm(vec, axis=1, keepdims=True), 1e-9)
+    print(f"embeddings: {len(vocab)} words ({time.time() - t0:.0f} s)", file=sys.stderr)
+    return vocab, vec

@@ -1,0 +1,66 @@
+"""The torch network (training only): emissions from words, characters and features, plus a CRF."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+
+def reverse_padded(x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    """Reverse each sequence of [B, T, D] within its length, padding left in place."""
+    t = torch.arange(x.shape[1], device=x.device).unsqueeze(0)
+    n = lengths.unsqueeze(1)
+    idx = torch.where(t < n, n - 1 - t, t)
+    return x.gather(1, idx.unsqueeze(2).expand(-1, -1, x.shape[2]))
+
+
+class Emitter(nn.Module):
+    def __init__(self, vectors: torch.Tensor, n_chars: int, n_feats: int, n_tags: int,
+                 char_dim: int = 32, char_filters: int = 64, feat_dim: int = 48, hidden: int = 150, dropout: float = 0.5):
+        super().__init__()
+        self.words = nn.Embedding.from_pretrained(vectors, freeze=True, padding_idx=0)
+        self.chars = nn.Embedding(n_chars, char_dim, padding_idx=0)
+        self.conv = nn.Conv1d(char_dim, char_filters, kernel_size=3, padding=1)
+        self.feats = nn.Embedding(n_feats, feat_dim, padding_idx=0)
+        width = vectors.shape[1] + char_filters + feat_dim
+        # Two one-way LSTMs; the backward one reads each sentence reversed within its
+        # length, so padding never reaches real positions (and batches export to ONNX).
+        self.fwd = nn.LSTM(width, hidden, batch_first=True)
+        self.bwd = nn.LSTM(width, hidden, batch_first=True)
+        self.drop = nn.Dropout(dropout)
+        self.out = nn.Linear(2 * hidden, n_tags)
+
+    def forward(self, words, chars, feats, lengths):
+        b, t, c = chars.shape
+        ch = self.chars(chars.reshape(b * t, c)).transpose(1, 2)
+        ch = torch.relu(self.conv(ch)).max(dim=2).values.reshape(b, t, -1)
+        x = torch.cat([self.words(words), ch, self.feats(feats).sum(dim=2)], dim=2)
+        x = self.drop(x)
+        h_f, _ = self.fwd(x)
+        h_b, _ = self.bwd(reverse_padded(x, lengths))
+        h = torch.cat([h_f, reverse_padded(h_b, lengths)], dim=2)
+        return self.out(self.drop(h))
+
+
+class CRF(nn.Module):
+    def __init__(self, n_tags: int):
+        super().__init__()
+        self.trans = nn.Parameter(torch.zeros(n_tags, n_tags))  # [from, to]
+        self.start = nn.Parameter(torch.zeros(n_tags))
+        self.end = nn.Parameter(torch.zeros(n_tags))
+
+    def nll(self, emissions, tags, mask):
+        """Mean negative log-likelihood of the gold paths; mask [B, T] bool, first column true."""
+        b, t, _ = emissions.shape
+        ar = torch.arange(b)
+        gold = self.start[tags[:, 0]] + emissions[ar, 0, tags[:, 0]]
+        alpha = self.start + emissions[:, 0]
+        last = tags[:, 0]
+        for i in range(1, t):
+            m = mask[:, i]
+            gold = gold + torch.where(m, self.trans[tags[:, i - 1], tags[:, i]] + emissions[ar, i, tags[:, i]], 0.0)
+            last = torch.where(m, tags[:, i], last)
+            nxt = torch.logsumexp(alpha.unsqueeze(2) + self.trans + emissions[:, i].unsqueeze(1), dim=1)
+            alpha = torch.where(m.unsqueeze(1), nxt, alpha)
+        gold = gold + self.end[last]
+        return (torch.logsumexp(alpha + self.end, dim=1) - gold).mean()

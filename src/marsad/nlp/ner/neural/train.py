@@ -1,0 +1,190 @@
+"""Training the neural tagger on ANERcorp train with the CRF's dev split.
+
+Epochs stop early on dev micro-F1 (the last tenth of train, as for the CRF);
+the best epoch's network is exported to ONNX with its CRF transitions. The
+test file is never read here.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from marsad.nlp.ner.conll import read_conll, score
+from marsad.nlp.ner.features import Featurizer, Resources
+from marsad.nlp.ner.neural import (
+    MAX_CHARS, META_NAME, MODEL_NAME, RESOURCE_FILES, WORDS_NAME, Encoder, NeuralNerTagger, neural_dir, pad_batch, viterbi,
+)
+from marsad.nlp.ner.neural.embeddings import pretrain, stem_of
+from marsad.nlp.ner.tagger import resource_dir
+from marsad.nlp.ner.text import safe_fold
+from marsad.nlp.ner.train import CORPUS_DIR, TRAIN_FILE, split_dev
+
+TAGS = ["O"] + [f"{p}-{t}" for t in ("PER", "ORG", "LOC", "MISC") for p in "BI"]
+SHIPPED_WORDS = 50_000  # most frequent corpus words kept, plus every training word
+
+
+def _vocab(vocab: list[str], vectors: np.ndarray, sentences) -> tuple[list[str], np.ndarray]:
+    """Shipped word list (pad, unk, then words) and its vector matrix."""
+    needed = {stem_of(safe_fold(w) or w) for ws, _ in sentences for w in ws}
+    keep = [i for i, w in enumerate(vocab) if i < SHIPPED_WORDS or w in needed]
+    words = ["<pad>", "<unk>"] + [vocab[i] for i in keep]
+    mat = np.zeros((len(words), vectors.shape[1]), np.float32)
+    mat[2:] = vectors[keep]
+    return words, mat
+
+
+def _symbols(encoder_featurizer: Featurizer, sentences) -> tuple[list[str], list[str]]:
+    """Character and feature inventories of the training sentences (features seen twice or more)."""
+    from collections import Counter
+
+    probe = Encoder(encoder_featurizer, [], [], [])
+    chars: Counter[str] = Counter()
+    feats: Counter[str] = Counter()
+    for words, _ in sentences:
+        for w in words:
+            chars.update((safe_fold(w) or w)[:MAX_CHARS])
+        for fs in probe.features(words):
+            feats.update(fs)
+    return ["<pad>", "<unk>"] + sorted(c for c, n in chars.items() if n >= 2), ["<pad>"] + sorted(f for f, n in feats.items() if n >= 2)
+
+
+def _batches(encoded, tags, batch_size: int, rng: random.Random):
+    """Length-sorted batches in shuffled order."""
+    order = sorted(range(len(encoded)), key=lambda i: (len(encoded[i][0]), rng.random()))
+    chunks = [order[s : s + batch_size] for s in range(0, len(order), batch_size)]
+    rng.shuffle(chunks)
+    return chunks
+
+
+def _decode(emitter, crf, encoded, torch) -> list[list[str]]:
+    emitter.eval()
+    trans, start, end = (p.detach().numpy() for p in (crf.trans, crf.start, crf.end))
+    out: list[list[str]] = [[] for _ in encoded]
+    order = sorted(range(len(encoded)), key=lambda i: len(encoded[i][0]))
+    with torch.no_grad():
+        for s in range(0, len(order), 64):
+            idx = order[s : s + 64]
+            inp = {k: torch.from_numpy(v) for k, v in pad_batch([encoded[i] for i in idx]).items()}
+            em = emitter(**inp).numpy()
+            for k, i in enumerate(idx):
+                out[i] = [TAGS[j] for j in viterbi(em[k, : len(encoded[i][0])], trans, start, end)]
+    emitter.train()
+    return out
+
+
+def train(shared: Path, out: Path | None = None, seed: int = 0, epochs: int = 25,
+          embeddings: tuple[list[str], np.ndarray] | None = None, threads: int = 2) -> dict:
+    """Pretrain vectors (unless given), fit on train minus dev, export the best epoch; returns a report."""
+    out = out or neural_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    for name in RESOURCE_FILES:  # a private copy: retraining the CRF's tables must not shift these inputs
+        shutil.copy(resource_dir() / name, out / name)
+    sentences = read_conll(shared / TRAIN_FILE)
+    train_part, dev = split_dev(sentences)
+    vocab, vectors = embeddings or pretrain(shared / CORPUS_DIR, seed=seed, threads=threads)
+    words, matrix = _vocab(vocab, vectors, sentences)
+    return fit(train_part, dev, words, matrix, out, seed=seed, epochs=epochs, threads=threads)
+
+
+def fit(train_part, dev, words: list[str], matrix: np.ndarray, out: Path, seed: int = 0, epochs: int = 25, patience: int = 5,
+        max_minutes: float = 20.0, threads: int = 2, **model_args) -> dict:
+    """Fit on ``train_part`` with early stopping on ``dev``; export to ``out`` (which holds the feature tables)."""
+    import torch
+
+    from marsad.nlp.ner.neural.model import CRF, Emitter
+
+    torch.manual_seed(seed)
+    torch.set_num_threads(threads)
+    torch.use_deterministic_algorithms(True)
+    rng = random.Random(seed)
+    featurizer = Featurizer(Resources.load(out))
+    chars, feats = _symbols(featurizer, train_part)
+    enc = Encoder(featurizer, words, chars, feats)
+    x_train = [enc.encode(w) for w, _ in train_part]
+    y_train = [[TAGS.index(t) for t in tags] for _, tags in train_part]
+    x_dev = [enc.encode(w) for w, _ in dev]
+    gold = [t for _, t in dev]
+    emitter = Emitter(torch.from_numpy(matrix), len(chars), len(feats), len(TAGS), **model_args)
+    crf = CRF(len(TAGS))
+    params = [p for p in list(emitter.parameters()) + list(crf.parameters()) if p.requires_grad]
+    opt = torch.optim.Adam(params, lr=1e-3)
+    report: dict = {"seed": seed, "train_sentences": len(train_part), "dev_sentences": len(dev), "words": len(words),
+                    "chars": len(chars), "feats": len(feats), "model": model_args, "epochs": []}
+    best_f1, best_state, stale, t0 = -1.0, None, 0, time.time()
+    for epoch in range(1, epochs + 1):
+        te, total = time.time(), 0.0
+        for idx in _batches(x_train, y_train, 16, rng):
+            inp = {k: torch.from_numpy(v) for k, v in pad_batch([x_train[i] for i in idx]).items()}
+            tags = torch.zeros(inp["words"].shape, dtype=torch.long)
+            for k, i in enumerate(idx):
+                tags[k, : len(y_train[i])] = torch.tensor(y_train[i])
+            mask = torch.arange(tags.shape[1]).unsqueeze(0) < inp["lengths"].unsqueeze(1)
+            loss = crf.nll(emitter(**inp), tags, mask)
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 5.0)
+            opt.step()
+            total += loss.item() * len(idx)
+        pred = _decode(emitter, crf, x_dev, torch)
+        f1 = score(gold, pred)["micro"]["f1"]
+        row = {"epoch": epoch, "loss": round(total / len(x_train), 3), "dev_f1": round(f1, 4),
+               "dev_f1_no_misc": round(score(gold, pred, exclude=("MISC",))["micro"]["f1"], 4), "seconds": round(time.time() - te)}
+        report["epochs"].append(row)
+        print(f"ner-neural: {row}", file=sys.stderr)
+        if f1 > best_f1:
+            best_f1, stale = f1, 0
+            best_state = ({k: v.clone() for k, v in emitter.state_dict().items()}, {k: v.clone() for k, v in crf.state_dict().items()})
+        else:
+            stale += 1
+        if stale >= patience or time.time() - t0 > max_minutes * 60:
+            break
+    emitter.load_state_dict(best_state[0])
+    crf.load_state_dict(best_state[1])
+    report["best_dev_f1"] = round(best_f1, 4)
+    report["train_seconds"] = round(time.time() - t0)
+    export(emitter, crf, out, words, chars, feats, torch)
+    report["dev_f1_onnx"] = round(score(gold, NeuralNerTagger(out).tag_many([w for w, _ in dev]))["micro"]["f1"], 4)
+    (out / "training.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    return report
+
+
+def export(emitter, crf, out: Path, words, chars, feats, torch) -> None:
+    emitter.eval()
+    dummy = pad_batch([([2, 3, 4], [[2, 3], [2], [3, 2, 2]], [[1], [], [1, 2]]), ([2], [[2]], [[1]])])
+    args = tuple(torch.from_numpy(dummy[k]) for k in ("words", "chars", "feats", "lengths"))
+    axes = {"words": {0: "b", 1: "t"}, "chars": {0: "b", 1: "t", 2: "c"}, "feats": {0: "b", 1: "t", 2: "f"},
+            "lengths": {0: "b"}, "emissions": {0: "b", 1: "t"}}
+    torch.onnx.export(emitter, args, str(out / MODEL_NAME), dynamo=False, input_names=["words", "chars", "feats", "lengths"],
+                      output_names=["emissions"], dynamic_axes=axes, opset_version=17)
+    (out / WORDS_NAME).write_text("\n".join(words) + "\n", encoding="utf-8")
+    meta = {"tags": TAGS, "n_words": len(words), "chars": chars, "feats": feats,
+            "transitions": crf.trans.detach().tolist(), "start": crf.start.detach().tolist(), "end": crf.end.detach().tolist()}
+    (out / META_NAME).write_text(json.dumps(meta, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    from marsad.paths import require_shared
+
+    p = argparse.ArgumentParser(prog="python -m marsad.nlp.ner.neural.train")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--epochs", type=int, default=25)
+    p.add_argument("--vectors", metavar="PREFIX", help="reuse PREFIX.npy and PREFIX.txt instead of pretraining")
+    args = p.parse_args(argv)
+    emb = None
+    if args.vectors:
+        emb = (Path(args.vectors + ".txt").read_text(encoding="utf-8").split("\n")[:-1], np.load(args.vectors + ".npy"))
+    print(json.dumps(train(require_shared(), seed=args.seed, epochs=args.epochs, embeddings=emb), indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""Neural NER: a tiny model trained here exercises export, loading and decoding;
+the shipped model (when present) must tag a plain news sentence sensibly."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+
+pytest.importorskip("onnxruntime")
+
+from marsad.nlp.ner.neural import RESOURCE_FILES, NeuralNerTagger, has_model, viterbi
+from marsad.nlp.ner.tagger import resource_dir
+
+SENTENCE = "وقال الرئيس الأمريكي باراك أوباما في واشنطن إن الأمم المتحدة ستجتمع".split()
+
+
+def test_viterbi_follows_transitions():
+    em = np.array([[2.0, 0.0], [0.0, 1.0], [0.0, 1.0]], np.float32)
+    trans = np.array([[0.0, -5.0], [0.0, 0.0]], np.float32)  # 0 -> 1 is expensive
+    zero = np.zeros(2, np.float32)
+    assert viterbi(em, trans, zero, zero) == [0, 0, 0]
+    assert viterbi(em, np.zeros((2, 2), np.float32), zero, zero) == [0, 1, 1]
+
+
+def test_tiny_model_round_trip(tmp_path):
+    pytest.importorskip("torch")
+    from marsad.nlp.ner.neural.train import TAGS, fit
+
+    for name in RESOURCE_FILES:
+        shutil.copy(resource_dir() / name, tmp_path / name)
+    data = [
+        ("التقى محمد بن سلمان في الرياض".split(), ["O", "B-PER", "I-PER", "I-PER", "O", "B-LOC"]),
+        ("وزار وفد الأمم المتحدة بغداد".split(), ["O", "O", "B-ORG", "I-ORG", "B-LOC"]),
+    ] * 4
+    words = ["<pad>", "<unk>", "محمد", "الرياض", "بغداد"]
+    matrix = np.random.default_rng(0).normal(size=(len(words), 8)).astype(np.float32)
+    report = fit(data, data[:2], words, matrix, tmp_path, epochs=2, char_filters=8, feat_dim=8, hidden=8, char_dim=8)
+    assert len(report["epochs"]) == 2
+    tagger = NeuralNerTagger(tmp_path)
+    tags = tagger.tag_many([s for s, _ in data[:2]] + [[]])
+    assert [len(t) for t in tags] == [6, 5, 0]
+    assert all(t in TAGS for t in tags[0])
+    # Batching must not change a sentence's tags (padding never reaches real positions).
+    assert tagger.tag(data[1][0]) == tags[1]
+
+
+@pytest.mark.skipif(not has_model(), reason="no shipped neural NER model")
+def test_shipped_model_tags_a_news_sentence():
+    tags = NeuralNerTagger().tag(SENTENCE)
+    assert tags[3:5] == ["B-PER", "I-PER"]
+    assert tags[6] == "B-LOC"
+    assert tags[8:10] == ["B-ORG", "I-ORG"]

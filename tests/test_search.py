@@ -1,0 +1,112 @@
+"""Arabic search: normalisation of documents and queries, ranking, snippets, filters, fuzzy names."""
+
+from __future__ import annotations
+
+import pytest
+
+from marsad.io import RawDocument
+from marsad.store import open_store
+from marsad.store.ingest import ingest
+from marsad.store.terms import light_stem, query_words, snippet, word_terms
+from marsad.text.normalize import fold
+
+ARTICLES = [
+    RawDocument(
+        path="iraq.jsonl", id="doc-iraq", title="اجتماع أمني في بغداد", published="2020-01-05", outlet="واع",
+        text="عقد رئيس الوزراء العراقي اجتماعاً أمنياً في بغداد مع قادة الأجهزة الأمنية، وبحث المجتمعون الأوضاع "
+        "في العراق بعد الهجوم على السفارة الأمريكية.\nوقال مصدر حكومي إن الاجتماع ناقش خطة لحماية المنشآت الحيوية.",
+    ),
+    RawDocument(
+        path="qaani.jsonl", id="doc-qaani", title="قاآني يزور دمشق", published="2020-02-10", outlet="يونيوز",
+        text="وصل قائد فيلق القدس إسماعيل قاآني إلى دمشق في زيارة لم يُعلن عنها، وعقد اجتماعات مع مسؤولين سوريين.\n"
+        "وأفادت مصادر مطلعة بأن الزيارة تناولت التنسيق العسكري بين طهران ودمشق.",
+    ),
+    RawDocument(
+        path="sport.jsonl", id="doc-sport", title="فوز المنتخب السعودي", published="2020-03-01", outlet="BBC",
+        text="فاز المنتخب السعودي على نظيره الأردني بهدفين مقابل هدف في مباراة ودية أقيمت في عمّان مساء الخميس.",
+    ),
+    RawDocument(
+        path="imf.jsonl", id="doc-imf", title="صندوق النقد يتوقع تباطؤ النمو", published="2020-04-20", outlet="BBC",
+        text="توقع صندوق النقد الدولي تباطؤ نمو الاقتصاد العالمي، وحذّر من تراجع الاستثمارات في الدول النامية.",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    s = open_store(str(tmp_path_factory.mktemp("search") / "kb.db"))
+    ingest(s, ARTICLES, batch_size=2)
+    yield s
+    s.close()
+
+
+def ids(hits):
+    return [h["id"] for h in hits]
+
+
+def test_word_terms_strip_clitics_article_and_suffixes():
+    assert word_terms(fold("بالعراق"))[-1] == "عراق"
+    assert word_terms(fold("العراق"))[-1] == "عراق"
+    assert word_terms(fold("اجتماعات"))[-1] == "اجتماع"
+    assert word_terms(fold("اجتماعاً"))[-1] == "اجتماع"
+    assert word_terms(fold("للمنظمة"))[-1] == "منظم"
+    assert word_terms(fold("المنظمات"))[-1] == "منظم"
+    assert light_stem("عمل") == "عمل"  # too short to lose a letter
+    assert query_words("  ،  ") == []
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("اجتماعات", "doc-iraq"),  # plural finds the singular
+        ("بالعراق", "doc-iraq"),  # clitic + article
+        ("الإجتماع الأمنيّ", "doc-iraq"),  # hamza form and diacritics
+        ("قاانى", "doc-qaani"),  # alef madda and alef maqsura folded
+        ("قاني", "doc-qaani"),  # misspelt name: fuzzy expansion
+        ("ودمشق", "doc-qaani"),
+        ("المنتخبات السعودية", "doc-sport"),
+        ("للاستثمار", "doc-imf"),
+    ],
+)
+def test_arabic_queries_find_their_article(store, query, expected):
+    assert expected in ids(store.search(query))
+
+
+def test_no_false_matches(store):
+    assert ids(store.search("بغداد")) == ["doc-iraq"]
+    assert ids(store.search("المنتخب")) == ["doc-sport"]
+
+
+def test_all_words_required_then_any(store):
+    assert ids(store.search("دمشق المنتخب")) != []  # no document has both: falls back to any word
+    assert set(ids(store.search("دمشق طهران"))) == {"doc-qaani"}
+    assert store.search("كرة السلة") == []
+
+
+def test_ranking_prefers_exact_and_title_matches(store):
+    hits = store.search("اجتماعات")
+    assert ids(hits)[:2] == ["doc-qaani", "doc-iraq"]  # exact form first
+    assert hits[0]["score"] >= hits[1]["score"]
+
+
+def test_hit_fields_and_snippet_markup(store):
+    hit = store.search("بالعراق")[0]
+    assert {"id", "path", "title", "snippet", "published", "outlet", "highlights"} <= set(hit)
+    assert "<mark>العراق</mark>" in hit["snippet"]
+    text = store.document("doc-iraq")["text"]
+    assert all(fold(text[s:e]).endswith("عراق") for s, e in hit["highlights"])
+
+
+def test_filters(store):
+    assert ids(store.search("في", outlet="bbc", limit=10)) and set(ids(store.search("في", outlet="bbc"))) <= {"doc-sport", "doc-imf"}
+    assert set(ids(store.search("في", date_from="2020-02-01", date_to="2020-03-31"))) == {"doc-qaani", "doc-sport"}
+    assert ids(store.search("", outlet="يونيوز")) == ["doc-qaani"]
+    assert store.search("", limit=5) == []
+
+
+def test_snippet_window_and_escaping():
+    text = "مقدمة " * 50 + "وصل <قاآني> إلى دمشق"
+    snip = snippet(text, word_terms(fold("قاآني")))
+    assert snip.html.startswith("… ")
+    assert "&lt;<mark>قاآني</mark>&gt;" in snip.html
+    assert len(snip.highlights) == 1

@@ -1,0 +1,198 @@
+"""The web application over a database ingested from the examples and a hostile document."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from conftest import EXAMPLES, analyze, run_marsad
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient  # noqa: E402
+
+from marsad.web.render import Layer, highlight  # noqa: E402
+
+HOSTILE_ID = "hostile-1"
+HOSTILE_TITLE = "<script>alert(1)</script> وفد في بغداد"
+HOSTILE_TEXT = (
+    "قال المتحدث باسم الحكومة العراقية في بغداد <img src=x onerror=alert(1)> إن الوفد وصل إلى طهران. "
+    "<script>window.pwned = 1</script> وأضاف أن الرئيس الإيراني استقبل الوفد."
+)
+TOKEN = "test-token-123"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("web-corpus")
+    (folder / "hostile.jsonl").write_text(
+        json.dumps({"id": HOSTILE_ID, "title": HOSTILE_TITLE, "text": HOSTILE_TEXT,
+                    "outlet": "<b>outlet</b>", "published": "2024-03-01"}, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+@pytest.fixture(scope="module")
+def db(corpus, tmp_path_factory) -> str:
+    path = str(tmp_path_factory.mktemp("web-db") / "kb.db")
+    run_marsad("ingest", str(EXAMPLES), str(corpus), "--db", path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def client(db):
+    from marsad.web.app import create_app
+    from marsad.web.backend import open_backend
+
+    with TestClient(create_app(open_backend(db), token=TOKEN, max_upload=4096)) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def readonly(db):
+    from marsad.web.app import create_app
+    from marsad.web.backend import open_backend
+
+    with TestClient(create_app(open_backend(db))) as c:
+        yield c
+
+
+def cli_search(db: str, query: str) -> list[dict]:
+    return json.loads(run_marsad("search", query, "--db", db, "--format", "json").stdout)
+
+
+@pytest.mark.parametrize("query", ["بغداد", "الرسالة الأمريكية", "طهران"])
+def test_api_search_equals_cli_search(client, db, query):
+    expected = cli_search(db, query)
+    assert expected, f"no hits for {query}"
+    got = client.get("/api/search", params={"q": query, "limit": max(len(expected), 20)}).json()
+    assert [h["id"] for h in got][: len(expected)] == [h["id"] for h in expected]
+    assert got[: len(expected)] == expected
+
+
+def test_api_document_equals_analyze(client):
+    for expected in analyze(str(EXAMPLES / "text")):
+        response = client.get(f"/api/documents/{quote(expected['id'])}")
+        assert response.status_code == 200
+        assert response.json() == expected
+
+
+def test_unknown_document_is_404(client):
+    assert client.get("/api/documents/no-such-id").status_code == 404
+    page = client.get("/documents/no-such-id")
+    assert page.status_code == 404 and "text/html" in page.headers["content-type"]
+
+
+def test_pages_render(client):
+    doc = analyze(str(EXAMPLES / "text" / "baghdad_mediation.txt"))[0]
+    for path in ["/", "/?q=" + quote("بغداد"), f"/documents/{doc['id']}", "/graph", "/timeline", "/map",
+                 "/sources", "/docs", "/openapi.json", "/api/graph", "/api/timeline", "/api/map", "/api/facets",
+                 "/api/sources", "/static/vendor/cytoscape.min.js", "/static/vendor/countries-110m.json"]:
+        assert client.get(path).status_code == 200, path
+    page = client.get(f"/documents/{doc['id']}").text
+    assert 'dir="rtl"' in page and 'lang="ar"' in page
+    assert "وساطة عراقية جديدة" in page
+    for entity in doc["entities"]:
+        assert entity["name"] in page
+
+
+def _entity_paths(client) -> list[str]:
+    facets = client.get("/api/facets").json()
+    return ["/entities/" + quote(e["value"], safe="") for e in facets["entity"][:5]]
+
+
+def _claim_paths(db: str) -> list[str]:
+    from marsad.web.backend import open_backend
+
+    rows = open_backend(db).queries().claims_list(limit=5)
+    return [f"/claims/{quote(r['doc_id'])}/{quote(r['local_id'])}" for r in rows]
+
+
+def test_entity_and_claim_pages(client, db):
+    for path in _entity_paths(client) + _claim_paths(db):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "<h1" in response.text
+
+
+def test_hostile_document_is_escaped_everywhere(client, db):
+    assert client.get(f"/api/documents/{HOSTILE_ID}").json()["title"] == HOSTILE_TITLE
+    paths = [f"/documents/{HOSTILE_ID}", "/?q=" + quote("الوفد"), "/?q=" + quote("script"), "/",
+             "/?outlet=" + quote("<b>outlet</b>"), "/sources", "/timeline"]
+    paths += _entity_paths(client) + _claim_paths(db)
+    for path in paths:
+        body = client.get(path).text
+        assert "<script>alert" not in body and "<script>window" not in body, path
+        assert "<img src=x" not in body and "<b>outlet" not in body, path
+        assert not re.search(r"<script(?![^>]*\bsrc=\"/static/)", body), path
+        assert not re.search(r"<[^>]*\son\w+=", body), path  # no inline event handler in any tag
+    page = client.get(f"/documents/{HOSTILE_ID}").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_security_headers(client):
+    for path in ["/", "/api/search?q=x", "/static/app.css", "/documents/no-such-id", "/openapi.json"]:
+        headers = client.get(path).headers
+        csp = headers["content-security-policy"]
+        for directive in ["default-src 'self'", "script-src 'self'", "object-src 'none'",
+                          "frame-ancestors 'none'", "base-uri 'none'"]:
+            assert directive in csp, (path, directive)
+        assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "no-referrer"
+
+
+def test_no_assets_from_other_hosts(client):
+    web = Path(__file__).resolve().parents[1] / "src" / "marsad" / "web"
+    for path in list((web / "templates").glob("*.html")) + list((web / "static" / "js").glob("*.js")):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"(src|href)=\"(https?:)?//", text), path
+        assert "<script>" not in text and "innerHTML" not in text, path
+    assert client.get("/docs").status_code == 200
+    assert "cdn" not in client.get("/docs").text.lower()
+
+
+def test_writes_need_a_token(client, readonly):
+    body = json.dumps({"id": "upload-1", "text": "زار وزير الخارجية العراقي طهران."}, ensure_ascii=False).encode()
+    headers = {"content-type": "application/x-ndjson"}
+    assert readonly.post("/api/ingest", content=body, headers=headers).status_code == 403
+    assert readonly.post("/api/ingest", content=body,
+                         headers={**headers, "authorization": f"Bearer {TOKEN}"}).status_code == 403
+    assert client.post("/api/ingest", content=body, headers=headers).status_code == 401
+    assert client.post("/api/ingest", content=body,
+                       headers={**headers, "authorization": "Bearer wrong"}).status_code == 401
+    too_big = b"x" * 5000
+    assert client.post("/api/ingest", content=too_big,
+                       headers={**headers, "authorization": f"Bearer {TOKEN}"}).status_code == 413
+    assert client.get("/api/documents/upload-1").status_code == 404
+    ok = client.post("/api/ingest", content=body, headers={**headers, "authorization": f"Bearer {TOKEN}"})
+    assert ok.status_code == 200, ok.text
+    assert client.get("/api/documents/upload-1").json()["text"].startswith("زار وزير")
+
+
+def test_language_toggle(client):
+    response = client.get("/lang/en", params={"next": "/graph"}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/graph"
+    for evil in ["//evil.example/", "https://evil.example/", "/\\evil.example"]:
+        assert client.get("/lang/en", params={"next": evil}, follow_redirects=False).headers["location"] == "/"
+    client.cookies.set("lang", "en")
+    try:
+        page = client.get("/").text
+        assert 'lang="en"' in page and "Actor graph" in page
+    finally:
+        client.cookies.clear()
+    assert "شبكة الفاعلين" in client.get("/").text
+
+
+def test_highlight_nests_crossing_spans_and_escapes():
+    text = "<b>abc</b> def"
+    layers = [Layer(0, 6, "span", "x"), Layer(4, 12, "a", "y", (("href", "/e/1\"><"),))]
+    html = str(highlight(text, layers))
+    assert re.sub(r"<[^>]+>", "", html).replace("&lt;", "<").replace("&gt;", ">") == text
+    assert html.count("<span") == html.count("</span>") and html.count("<a ") == html.count("</a>")
+    assert "<b>" not in html and 'href="/e/1&#34;&gt;&lt;"' in html
