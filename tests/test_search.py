@@ -5,10 +5,18 @@ from __future__ import annotations
 import pytest
 
 from marsad.io import RawDocument
+from marsad.pipeline import load_config
 from marsad.store import open_store
 from marsad.store.ingest import ingest
 from marsad.store.terms import light_stem, query_words, snippet, word_terms
 from marsad.text.normalize import fold
+
+
+def basic_pipeline() -> dict:
+    """The built-in pipeline up to sentence splitting: fast, and stable while the analysis grows."""
+    config = load_config()
+    config["components"] = [c for c in config["components"] if c["name"] in ("extract", "clean", "language", "sentences")]
+    return config
 
 ARTICLES = [
     RawDocument(
@@ -35,7 +43,7 @@ ARTICLES = [
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     s = open_store(str(tmp_path_factory.mktemp("search") / "kb.db"))
-    ingest(s, ARTICLES, batch_size=2)
+    ingest(s, ARTICLES, batch_size=2, config=basic_pipeline())
     yield s
     s.close()
 

@@ -74,6 +74,13 @@ def test_api_search_equals_cli_search(client, db, query):
     assert got[: len(expected)] == expected
 
 
+def test_api_search_filters_equal_cli_filters(client, db):
+    expected = json.loads(run_marsad("search", "بغداد", "--db", db, "--format", "json",
+                                     "--source-kind", "anonymous").stdout)
+    got = client.get("/api/search", params={"q": "بغداد", "source_kind": "anonymous"}).json()
+    assert got == expected and len(got) < len(cli_search(db, "بغداد"))
+
+
 def test_api_document_equals_analyze(client):
     for expected in analyze(str(EXAMPLES / "text")):
         response = client.get(f"/api/documents/{quote(expected['id'])}")

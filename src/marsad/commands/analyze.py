@@ -29,28 +29,56 @@ def register(sub) -> None:
     p.add_argument("--no-progress", action="store_true", help="no progress bar on standard error")
     p.add_argument("--doc-timeout", type=float, help="seconds allowed per document (default: the pipeline configuration's limit)")
     p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="largest input file or record read, in bytes")
+    p.add_argument("--engine", choices=["local", "spark"], default="local",
+                   help="run here (worker processes) or on Apache Spark (needs the 'spark' extra and Java)")
+    p.add_argument("--master", help="Spark master URL, e.g. local[4] or spark://host:7077 (default: spark-submit's, else local[*])")
+    p.add_argument("--output", help="write to this file instead of standard output: .jsonl, or .parquet (Spark engine)")
+    p.add_argument("--input-format", choices=["auto", "files", "parquet"], default="auto",
+                   help="Spark engine: read PATHs as files of any kind, or as Parquet with text/html/id/title/url/published/outlet columns (auto: by the .parquet extension)")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    check_paths(args.paths)
-    jobs = args.jobs or (1 if all(os.path.isfile(p) or p == "-" for p in args.paths) else (os.cpu_count() or 1))
     config = load_config(args.pipeline)
     if args.doc_timeout is not None:
         config.setdefault("limits", {})["seconds_per_document"] = args.doc_timeout
+    if args.engine == "spark":
+        return _run_spark(args, config)
+    if args.input_format != "auto":
+        raise ValueError("--input-format needs --engine spark")
+    if args.output and not args.output.lower().endswith((".jsonl", ".ndjson", ".jsonlines")):
+        raise ValueError("--output must be a .jsonl file (Parquet needs --engine spark)")
+    check_paths(args.paths)
+    jobs = args.jobs or (1 if all(os.path.isfile(p) or p == "-" for p in args.paths) else (os.cpu_count() or 1))
     results = analyze_stream(read_paths(args.paths, args.max_bytes), jobs=jobs, published=args.published, config=config)
     show_progress = not args.no_progress and sys.stderr.isatty() or os.environ.get("MARSAD_PROGRESS") == "1"
     failed = 0
     from tqdm import tqdm
 
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     with tqdm(disable=not show_progress, unit="doc", file=sys.stderr, desc="analyse") as bar:
         for obj in results:
             if "error" in obj:
                 failed += 1
                 print(f"marsad: {obj['path']}: {obj['error']['code']}: {obj['error']['message']}", file=sys.stderr)
-            sys.stdout.write(__import__("json").dumps(obj, ensure_ascii=False) + "\n")
+            out.write(__import__("json").dumps(obj, ensure_ascii=False) + "\n")
             bar.update(1)
-    sys.stdout.flush()
+    if args.output:
+        out.close()
+    else:
+        out.flush()
+    if failed:
+        print(f"marsad: {failed} document(s) failed; see their 'error' fields", file=sys.stderr)
+    return 0
+
+
+def _run_spark(args, config) -> int:
+    if "-" in args.paths:
+        raise ValueError("the Spark engine reads files, not standard input")
+    from marsad.engines import spark
+
+    failed = spark.run(args.paths, master=args.master, output=args.output, published=args.published, config=config,
+                       input_format=args.input_format, max_bytes=args.max_bytes)
     if failed:
         print(f"marsad: {failed} document(s) failed; see their 'error' fields", file=sys.stderr)
     return 0

@@ -50,10 +50,15 @@ def output_format(path: str) -> str:
 
 
 def session(master: Optional[str] = None, app_name: str = "marsad"):
-    """The active Spark session, or a new one on ``master`` (spark-submit's when None)."""
-    from pyspark.sql import SparkSession
+    """The active Spark session, or a new one on ``master`` (spark-submit's when None, else ``local[*]``)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise ValueError("the Spark engine needs PySpark: pip install 'marsad[spark]'") from None
 
-    builder = SparkSession.builder.appName(app_name)
+    if master is None and "PYSPARK_GATEWAY_PORT" not in os.environ:  # not under spark-submit
+        master = "local[*]"
+    builder = SparkSession.builder.appName(app_name).config("spark.ui.showConsoleProgress", "false")
     if master:
         builder = builder.master(master)
     if (master or "").startswith("local"):

@@ -148,21 +148,15 @@ def _mark_lexical(lines: list[_Line], lex: _Lexicon, body_len: int) -> int | Non
     comment_at = None
     teasers = 0
     for i, ln in enumerate(lines):
-        if not ln.text:
+        if not ln.text or ln.removed:
             continue
-        if teasers:
-            if ln.prose:
-                teasers = 0
-            else:
-                ln.removed = True
-                teasers -= 1
-                continue
         key = ln.key
         if _SEPARATOR.match(ln.text) or _is_breadcrumb(ln, lex):
             ln.removed = True
         elif key in lex.related or (ln.latin_only and key.lower() in {k.lower() for k in lex.related}):
             ln.removed = True
             teasers = TEASER_MAX_LINES
+            continue
         elif key in lex.comment and comment_at is None:
             ln.removed = True
             comment_at = i
@@ -174,8 +168,14 @@ def _mark_lexical(lines: list[_Line], lex: _Lexicon, body_len: int) -> int | Non
             # "عن شبكة ..." footer: the header and the site description under it.
             ln.removed = True
             nxt = next((x for x in lines[i + 1 :] if x.text), None)
-            if nxt is not None and not nxt.removed:
+            if nxt is not None:
                 nxt.removed = True
+        elif teasers and not ln.prose:
+            ln.removed = True
+            teasers -= 1
+            continue
+        # A teaser list runs up to the next body paragraph or other boilerplate.
+        teasers = 0
     return comment_at
 
 

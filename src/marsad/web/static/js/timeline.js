@@ -26,7 +26,13 @@
     items.clear();
     items.add(events.map((ev) => ({ id: ev.id, start: ev.start, content: content(ev), document: ev.document })));
     count.textContent = events.length + " " + count.dataset.items;
-    if (events.length) timeline.fit({ animation: false });
+    if (events.length) {
+      // fit() leaves the outermost labels cut off in RTL; pad the window by a fifth on each side
+      const times = events.map((ev) => Date.parse(ev.start));
+      const [lo, hi] = [Math.min(...times), Math.max(...times)];
+      const pad = Math.max((hi - lo) / 5, 15 * 86400000);
+      timeline.setWindow(lo - pad, hi + pad, { animation: false });
+    }
   }
 
   timeline.on("select", (props) => {
