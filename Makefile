@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= $(CURDIR)/demo.db
 
-.PHONY: install demo test fuzz bench clean
+.PHONY: install demo test fuzz bench assets clean
 
 FUZZ_RUNS ?= 200000
 
@@ -26,6 +26,10 @@ fuzz: install
 
 bench: install
 	$(BIN)/python bench/bench_pipeline.py --limit 1000 --jobs 2
+
+# Front-end libraries from npm, copied into the package (the copies are committed; installs need no npm).
+assets:
+	cd web && npm ci && npm run build
 
 clean:
 	rm -rf $(VENV) build *.egg-info demo.db

@@ -7,9 +7,18 @@ from collections import Counter
 
 import pytest
 
+from marsad.io import read_paths
+from marsad.pipeline import Pipeline, load_config
 from marsad.text.boilerplate import remove
 from marsad.text.normalize import fold
-from tests.conftest import analyze
+
+
+def analyze(path) -> list[dict]:
+    """Contract objects from the pipeline's first stages (extraction, cleaning, metadata)."""
+    config = load_config()
+    config = {**config, "components": [c for c in config["components"] if c["name"] in {"extract", "clean", "meta"}]}
+    pipe = Pipeline.from_config(config)
+    return [pipe.analyze_raw(raw).to_contract() for raw in read_paths([str(path)])]
 
 WORDPRESS_PAGE = """أخبار عاجلة
 الرئيسية / أخبار / الشرق الأوسط / وزير الخارجية الأردني يبحث مع نظيره المصري تطورات الأوضاع في غزة
@@ -158,7 +167,7 @@ def test_comment_policy_disclaimer_at_end():
 
 def test_seed_boilerplate_removed_and_evidence_kept(shared):
     gold = json.loads((shared / "gold" / "seeds.json").read_text("utf-8"))["documents"]
-    docs = {d["path"].rsplit("/", 1)[-1]: d for d in analyze(str(shared / "corpus" / "seeds"), "--format", "jsonl")}
+    docs = {d["path"].rsplit("/", 1)[-1]: d for d in analyze(shared / "corpus" / "seeds")}
     for g in gold:
         doc = docs[g["file"].rsplit("/", 1)[-1]]
         text, removed = fold(doc["text"]), [fold(r) for r in doc["removed"]]
@@ -183,7 +192,7 @@ def test_html_gold_text_f1(shared):
     html = shared / "data" / "html"
     gold = (html / "newspaper3k" / "arabic.txt").read_text("utf-8")
     for page in (html / "newspaper3k" / "arabic_article.html", html / "goose3" / "test_cnn_arabic.html"):
-        doc = analyze(str(page), "--format", "jsonl")[0]
+        doc = analyze(page)[0]
         assert _f1(doc["text"], gold) >= 0.97, page  # measured 0.989 (the headline is the rest)
         assert "لا تعبر عن رأي موقع" not in doc["text"]
 
@@ -191,6 +200,6 @@ def test_html_gold_text_f1(shared):
 def test_html_must_and_must_not_snippets(shared):
     html = shared / "data" / "html" / "trafilatura"
     entry = next(iter(json.loads((html / "evaldata_assabah_entry.json").read_text("utf-8")).values()))
-    text = fold(analyze(str(html / entry["file"]), "--format", "jsonl")[0]["text"])
+    text = fold(analyze(html / entry["file"])[0]["text"])
     assert all(fold(s) in text for s in entry["with"])
     assert not any(fold(s) in text for s in entry["without"])

@@ -119,6 +119,14 @@ def test_nisba_after_a_definite_noun_is_an_adjective(linker):
     assert not [e for e in doc.entities if e.kb_id == "marsad:country:USA"]
 
 
+def test_country_spelling_variant_needs_a_noun_context(linker):
+    doc = linker(_doc("وصلت قوات سورية إلى الحدود، بعد العدوان على سورية منذ سنوات."))
+    syria = [e for e in doc.entities if e.kb_id == "marsad:country:SYR"]
+    assert len(syria) == 1 and len(syria[0].mentions) == 1
+    m = syria[0].mentions[0]
+    assert doc.text[m.start - 4 : m.start] == "على "
+
+
 def test_no_match_inside_a_longer_word(linker):
     doc = linker(_doc("كانت البغدادية تبث برنامجا عن العراقيين."))
     assert "بغداد" not in _by_name(doc)

@@ -17,6 +17,7 @@ from marsad.store import default_db, open_store
 from marsad.store.base import raw_to_json
 from marsad.store.ingest import ingest, reindex
 from marsad.store.schema import SCHEMA_VERSION
+from test_search import backend_store
 
 
 def basic_pipeline() -> dict:
@@ -94,19 +95,22 @@ def test_cli_ingest_rerun_stats_search(tmp_path, articles, capsys):
         store.close()
 
 
-def test_duplicate_text_under_another_id_is_kept_but_not_searched(tmp_path):
-    store = open_store(str(tmp_path / "kb.db"))
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request, tmp_path):
+    with backend_store(request.param, tmp_path) as s:
+        yield s
+
+
+def test_duplicate_text_under_another_id_is_kept_but_not_searched(store):
     same = "أعلنت وزارة الصحة العراقية تسجيل إصابات جديدة بفيروس كورونا في بغداد والبصرة."
     docs = [RawDocument(path="a", id="x1", text=same), RawDocument(path="b", id="x2", text=same)]
     report = ingest(store, docs, config=basic_pipeline())
     assert report.added == 2
     assert store.stats()["duplicates"] == 1
     assert [h["id"] for h in store.search("كورونا")] == ["x1"]
-    store.close()
 
 
-def test_entities_merge_by_kb_id_then_by_folded_name(tmp_path):
-    store = open_store(str(tmp_path / "kb.db"))
+def test_entities_merge_by_kb_id_then_by_folded_name(store):
     add(store,
         contract("d1", "2020-01-03", [ent("e1", "قاسم سليماني", kb="Q1", mentions=("سليماني", "قاسم سليماني")),
                                       ent("e2", "العراق", "LOC", mentions=("العراق",))],
@@ -131,7 +135,6 @@ def test_entities_merge_by_kb_id_then_by_folded_name(tmp_path):
     assert sorted(h["id"] for h in store.search("نص", entity="Qasem Soleimani")) == ["d1", "d2"]
     assert [h["id"] for h in store.search("", entity="سليماني", event_type="ASSAULT")] == ["d1"]
     assert [h["id"] for h in store.search("", source_kind="anonymous")] == ["d1"]
-    store.close()
 
 
 def test_exports(tmp_path, capsys):
@@ -168,8 +171,7 @@ def test_exports(tmp_path, capsys):
     assert next(e for e in ftm if e["schema"] == "Address")["properties"]["country"] == ["ir"]
 
 
-def test_reindex_reanalyses_documents_of_another_version(tmp_path):
-    store = open_store(str(tmp_path / "kb.db"))
+def test_reindex_reanalyses_documents_of_another_version(store):
     raw = RawDocument(path="a.txt", text=ARTICLES[1]["text"], title=ARTICLES[1]["title"])
     ingest(store, [raw], published="2020-01-04", config=basic_pipeline())
     store.execute("UPDATE documents SET pipeline_version = 'old', text = 'نص قديم'")
@@ -178,7 +180,6 @@ def test_reindex_reanalyses_documents_of_another_version(tmp_path):
     doc = store.document(store.stale_ids("none")[0])
     assert doc["published"] == "2020-01-04" and doc["text"].startswith("ظريف يرد على بومبيو")
     assert store.stats()["documents"] == 1
-    store.close()
 
 
 def test_default_db_in_user_data_folder(monkeypatch, tmp_path):

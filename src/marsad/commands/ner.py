@@ -26,6 +26,7 @@ def register(sub) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of the cluster k-means and SVD")
     p.add_argument("--tune", action="store_true", help="choose c1/c2 on the dev split (a grid of fits)")
     p.add_argument("--reuse-resources", action="store_true", help="keep the existing clusters and name lists")
+    p.add_argument("--neural", action="store_true", help="train the BiLSTM-CRF instead (needs the `train` extra; uses the CRF's tables)")
     p.set_defaults(func=run_train)
 
 
@@ -73,6 +74,11 @@ def run_train(args) -> int:
     from marsad.nlp.ner.train import train
     from marsad.paths import require_shared
 
+    if args.neural:
+        from marsad.nlp.ner.neural.train import train as train_neural
+
+        print(json.dumps(train_neural(require_shared(), seed=args.seed), indent=1))
+        return 0
     report = train(require_shared(), seed=args.seed, tune=args.tune, rebuild=not args.reuse_resources)
     print(json.dumps(report, indent=1))
     return 0

@@ -207,31 +207,29 @@ def units(spark, paths: list[str], input_format: str = "auto", partitions: Optio
             index += 1
             continue
         if is_uri(p):
-            names = _list_uri(spark, p)
+            names, listed = _list_uri(spark, p), remote
         elif os.path.exists(p):
-            names = list(iter_files(p))
+            names, listed = list(iter_files(p)), local
         else:
             raise FileNotFoundError(f"no such file or folder: {p}")
         for name in names:
-            (remote if is_uri(name) else local).append((index, name))
+            listed.append((index, name))
             index += 1
     n = partitions or spark.sparkContext.defaultParallelism * 4
     if local:
         rows = [(i, "", 0, name, None, None) for i, name in local]
         frames.append(spark.createDataFrame(spark.sparkContext.parallelize(rows, min(n, len(rows))), _UNIT_SCHEMA))
     if remote:
-        listed = spark.createDataFrame(remote, "file_index long, path string")
+        indexed = spark.createDataFrame(remote, "file_index long, path string")
         content = spark.read.format("binaryFile").load([_glob_escape(name) for _, name in remote])
         frames.append(
-            content.join(listed, "path").select(
+            content.join(indexed, "path").select(
                 "file_index", F.lit("").alias("part"), F.lit(0).cast("long").alias("row"),
                 F.col("path").alias("name"), "content", F.lit(None).cast("string").alias("record"),
             ).repartition(min(n, len(remote)))
         )
-    if not frames:
-        raise ValueError("no input files")
-    df = frames[0]
-    for other in frames[1:]:
+    df = spark.createDataFrame([], _UNIT_SCHEMA)  # empty folders: no documents, as without Spark
+    for other in frames:
         df = df.unionByName(other)
     # Parquet parts are named by URL; show local ones as plain paths, as the other readers do.
     readable = F.when(F.col("part").startswith("file:"), F.regexp_replace(F.col("part"), "^file:(//)?", "")).otherwise(F.col("part"))

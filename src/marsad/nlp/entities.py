@@ -15,6 +15,7 @@ entity's names in the text becomes a mention too.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Optional
@@ -25,6 +26,7 @@ from rapidfuzz.distance import Levenshtein
 from marsad.model import Document, Entity, Mention
 from marsad.nlp.kb import KnowledgeBase, load
 from marsad.text.normalize import fold, fold_with_map
+from marsad.text.tokens import segment
 
 # Clitic sequences that may precede a name inside the same word.
 _CLITICS = {"و", "ف", "ب", "ك", "ل", "وب", "ول", "وك", "فب", "فل", "فك"}
@@ -48,6 +50,12 @@ def _TITLE_SET() -> frozenset[tuple[str, ...]]:
 def _only_titles(m: Mention) -> bool:
     keys = tuple(fold(w) for w in m.text.split())
     return m.type == "PER" and all((k,) in _TITLE_SET() for k in keys)
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    text = resources.files("marsad.resources").joinpath("stopwords.txt").read_text(encoding="utf-8")
+    return frozenset(fold(w) for line in text.splitlines() if not line.startswith("#") for w in line.split())
 
 
 def strip_titles(surface: str) -> str:
@@ -101,8 +109,8 @@ def _find(automaton: Any, folded: str, index_map: list[int], text: str) -> list[
         if elided:
             if prefix not in _ELIDING:
                 continue
-        elif prefix and prefix not in _CLITICS:
-            continue
+        elif prefix and (prefix not in _CLITICS or segment((prefix + key).split(" ")[0])[0] != prefix):
+            continue  # كبيرا is a word, not ك + بيرا
         s, e = index_map[start], index_map[end - 1] + 1
         surface = text[s:e]
         out.append((s, e, "ا" + surface if elided else surface, payload))
@@ -145,7 +153,9 @@ def _select(cands: list[tuple[int, int, str, Any]], taken: list[tuple[int, int]]
 class EntityLinker:
     def __init__(self, kb: KnowledgeBase):
         self.kb = kb
-        entries: list[tuple[str, Any]] = [(key, ("kb", rec["id"])) for key, rec in kb.gazetteer()]
+        entries: list[tuple[str, Any]] = [
+            (key, ("variant" if variant else "kb", rec["id"])) for key, rec, variant in kb.gazetteer()
+        ]
         entries += [(form, ("people", cid)) for form, cid in kb.plurals.items()]
         self.gazetteer = _automaton(entries)
 
@@ -161,8 +171,10 @@ class EntityLinker:
             for s, e, surface, (how, kb_id) in _select(_find(self.gazetteer, folded, index_map, text), taken):
                 if how == "people" and self._adjective(folded, index_map, s):
                     continue
+                if how == "variant" and not self._after_function_word(folded, index_map, s):
+                    continue
                 rec = self.kb.records[kb_id]
-                m = Mention(s, e, surface, rec["type"], source="gazetteer" if how == "kb" else "demonym")
+                m = Mention(s, e, surface, rec["type"], source="demonym" if how == "people" else "gazetteer")
                 links[id(m)] = kb_id
                 mentions.append(m)
         mentions.sort(key=lambda m: (m.start, m.end))
@@ -206,9 +218,20 @@ class EntityLinker:
         return Mention(start, m.end, text[start : m.start] + m.text, m.type, m.entity, m.source)
 
     @staticmethod
+    def _after_function_word(folded: str, index_map: list[int], start: int) -> bool:
+        """Whether a name starts a clause or follows a clitic or function word (في سورية, وسورية)."""
+        pos = bisect_left(index_map, start)
+        if pos > 0 and _word_char(folded[pos - 1]):
+            return True  # a clitic is attached
+        before = folded[:pos].rstrip()
+        if not before or not _word_char(before[-1]):
+            return True
+        return before.split()[-1] in _function_words()
+
+    @staticmethod
     def _adjective(folded: str, index_map: list[int], start: int) -> bool:
         """Whether the word before ``start`` is a definite noun, so a nisba there qualifies it."""
-        pos = next(i for i, o in enumerate(index_map) if o >= start)
+        pos = bisect_left(index_map, start)
         before = folded[:pos].rstrip()
         word = before.split(" ")[-1] if before else ""
         return word.startswith("ال") and word.isalpha()
@@ -231,11 +254,10 @@ class EntityLinker:
             ri, rj = find(i), find(j)
             if ri == rj:
                 return
-            ki = {kb_of(k) for k in range(len(mentions)) if find(k) == ri} - {None}
-            kj = {kb_of(k) for k in range(len(mentions)) if find(k) == rj} - {None}
-            if ki and kj and not (ki & kj):
+            if kb_ids[ri] and kb_ids[rj] and not (kb_ids[ri] & kb_ids[rj]):
                 return  # two different KB records
             parent[rj] = ri
+            kb_ids[ri] |= kb_ids.pop(rj)
 
         keys = [fold(strip_titles(m.text)) for m in mentions]
         for i, m in enumerate(mentions):
@@ -243,13 +265,15 @@ class EntityLinker:
                 rec = self.kb.best(keys[i], m.type)
                 if rec is not None and rec["type"] == m.type:
                     links[id(m)] = rec["id"]
+        kb_ids = {i: {kb_of(i)} - {None} for i in range(len(mentions))}  # per cluster root
         by_key: dict[tuple[str, str], int] = {}
         by_kb: dict[tuple[str, str], int] = {}
         for i, m in enumerate(mentions):
             first = by_key.setdefault((m.type, keys[i]), i)
             union(first, i)
-            if kb_of(i):
-                union(by_kb.setdefault((m.type, kb_of(i)), i), i)
+            kb_id = kb_of(i)
+            if kb_id:
+                union(by_kb.setdefault((m.type, kb_id), i), i)
             if m.type == "ORG":
                 union(by_key.setdefault(("ORG*", _org_core(keys[i], self.kb)), i), i)
         distinct = sorted({(m.type, keys[i]) for i, m in enumerate(mentions)}, key=lambda tk: -len(tk[1]))
@@ -338,7 +362,7 @@ class EntityLinker:
                 if m.source == "demonym":
                     continue
                 key = fold(m.text)
-                if len(key) >= 3:
+                if len(key) >= 3 and key not in self.kb.demonyms:  # سورية may be an adjective elsewhere
                     forms[key] = ent if forms.get(key, ent) is ent else None
             if ent.type == "PER" and len(ent.name.split()) > 1:
                 last = fold(ent.name.split()[-1])

@@ -120,20 +120,26 @@ class KnowledgeBase:
         ]
         return [self.records[rid] for rid in dict.fromkeys(rid for _, rid in sorted(found, reverse=True))]
 
-    def gazetteer(self) -> Iterator[tuple[str, dict[str, Any]]]:
-        """(folded surface form, record) pairs to look for in running text, best record first."""
+    def gazetteer(self) -> Iterator[tuple[str, dict[str, Any], bool]]:
+        """(folded surface form, record, is a generated variant) to look for in running text, best record first.
+
+        A generated variant (سورية beside سوريا) is also a nisba adjective, so it
+        needs more context in the text than a name does.
+        """
         for rec in sorted(self.records.values(), key=_rank):
             if rec["kind"] == "country":
                 for name in rec["names"]:
-                    yield fold(name), rec
+                    yield fold(name), rec, False
+                for name in rec.get("variants", ()):
+                    yield fold(name), rec, True
             elif rec["kind"] == "city":
                 for name in rec.get("gazetteer", ()):
-                    yield fold(name), rec
+                    yield fold(name), rec, False
             elif rec["kind"] == "person" and " " in rec["name"]:
-                yield fold(rec["name"]), rec  # full names only: a surname alone is ambiguous
+                yield fold(rec["name"]), rec, False  # full names only: a surname alone is ambiguous
             elif rec["kind"] == "group" and rec.get("gazetteer"):
                 for form in self._group_surfaces(fold(rec["name"])):
-                    yield form, rec
+                    yield form, rec, False
 
     def _group_surfaces(self, key: str) -> list[str]:
         """Running-text forms of a lemmatised group name.

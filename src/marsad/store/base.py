@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from contextlib import contextmanager
 from dataclasses import asdict
-from typing import Any, Iterator, Optional
+from typing import Any, ContextManager, Iterator, Optional
 
 from rapidfuzz import fuzz, process
 
@@ -58,10 +57,9 @@ class Store:
     def executemany(self, sql: str, rows: list[tuple]) -> None:
         raise NotImplementedError
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self) -> ContextManager[None]:
+        """One transaction: committed when the block ends, rolled back if it raises."""
         raise NotImplementedError
-        yield
 
     def _index_terms(self, doc_id: str, title: list[str], body: list[str]) -> None:
         raise NotImplementedError

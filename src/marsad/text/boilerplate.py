@@ -106,7 +106,7 @@ def _line(start: int, raw: str) -> _Line:
         arabic=arabic_ratio(text),
         has_latin=bool(re.search(r"[A-Za-z]", text)),
         has_punct=any(ch in _PUNCT for ch in text),
-        end_punct=text.rstrip("…. ").endswith(_END_PUNCT) or (text.endswith(".") and not text.endswith("..")),
+        end_punct=text.rstrip("… ").endswith(_END_PUNCT),
         ellipsis=text.endswith(_ELLIPSIS) and len(text.split()) <= TEASER_MAX_WORDS,
     )
 
@@ -153,14 +153,14 @@ def _mark_lexical(lines: list[_Line], lex: _Lexicon, body_len: int) -> int | Non
         key = ln.key
         if _SEPARATOR.match(ln.text) or _is_breadcrumb(ln, lex):
             ln.removed = True
-        elif key in lex.related or (ln.latin_only and key.lower() in {k.lower() for k in lex.related}):
+        elif key in lex.related:
             ln.removed = True
             teasers = TEASER_MAX_LINES
             continue
         elif key in lex.comment and comment_at is None:
             ln.removed = True
             comment_at = i
-        elif key in lex.exact or (ln.latin_only and ln.words <= 6 and key.lower() in lex.latin):
+        elif key in lex.exact or (ln.latin_only and key in lex.latin):
             ln.removed = True
         elif ln.words <= SHORT_PREFIX_WORDS and not ln.prose and _starts_with(key, lex.prefix):
             ln.removed = True
@@ -252,18 +252,17 @@ def remove(body: str, title: str | None = None) -> tuple[str, list[str]]:
             removed[i] = [m.group(0) for m in tokens]
             for m in reversed(tokens):
                 ln.text = ln.text[: m.start()] + ln.text[m.end() :]
-            ln.text = _SPACES.sub(" ", ln.text).strip()
-            ln.key, ln.words = _key(ln.text), len(ln.text.split())
+            lines[i] = _line(ln.start, _SPACES.sub(" ", ln.text))
     comment_at = _mark_lexical(lines, lex, len(body))
     _mark_trailing_disclaimers(lines, lex)
     if arabic_doc:
         _mark_positional(lines, title, comment_at)
     out, pieces = [], []
     for i, (raw, ln) in enumerate(zip(raw_lines, lines)):
-        pieces.extend(removed.get(i, []))
         if ln.removed:
-            pieces.append(ln.text)
+            pieces.append(raw.strip())  # whole line, tracking tokens included
             out.append("")
         else:
+            pieces.extend(removed.get(i, []))
             out.append(ln.text if i in removed else raw)
     return "\n".join(out), [p for p in pieces if p]

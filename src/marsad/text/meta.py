@@ -66,6 +66,12 @@ def _has_phrase(text: str, phrases: tuple[str, ...]) -> bool:
     return any(f" {p} " in padded for p in phrases)
 
 
+def _opens_with(text: str, phrases: tuple[str, ...]) -> bool:
+    """``text`` begins with one of ``phrases`` as whole words ("تحليل: ...", "رأي | ...")."""
+    words = f"{_PUNCT.sub(' ', fold(text))} "
+    return any(words.lstrip().startswith(p + " ") for p in phrases)
+
+
 def _name(text: str) -> str | None:
     """``text`` when it looks like a person's name: 2-4 Arabic words, no punctuation or digits."""
     text = text.strip(" -–—:")
@@ -145,14 +151,14 @@ class MetaDetector:
             fold(w).endswith(s) for p in masthead for w in _WORD.findall(p) for s in c.opinion_sections if len(s) >= 3
         )
         title_head = [title, *head[:1]]
-        if any(_has_phrase(t, c.analysis_cues) and fold(t).startswith(c.analysis_cues) for t in title_head if t):
+        if any(_opens_with(t, c.analysis_cues) for t in title_head):
             return "analysis"
         if (
             opinion_byline
             or header
             or section
             or any(_has_phrase(p, c.opinion_disclaimers) for p in doc.removed)
-            or any(fold(t).startswith(c.opinion_cues) for t in title_head if t)
+            or any(_opens_with(t, c.opinion_cues) for t in title_head)
         ):
             return "opinion"
         return "news"

@@ -20,6 +20,7 @@ import gzip
 import json
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
@@ -151,28 +152,44 @@ def _cities(gc, countries: dict[str, dict[str, Any]], person_tokens: Counter[str
 
 
 def _city_in_gazetteer(rec: dict[str, Any], is_capital: bool, person_tokens: Counter[str]) -> list[str]:
-    """The city's names worth seeking in running text: not common words, not given names."""
-    if is_capital:
-        return rec["names"]
-    return [n for n in rec["names"] if _proper_place_name(fold(n), rec["population"], person_tokens)]
+    """The city's names worth seeking in running text: not common words, not given names.
+
+    A capital keeps at least its most frequent name.
+    """
+    big = is_capital or rec["population"] >= 1_000_000
+    names = [n for n in rec["names"] if _proper_place_name(fold(n), rec["population"], big, person_tokens)]
+    if is_capital and not names and rec["names"]:
+        names = [max(rec["names"], key=lambda n: lexicon().get(fold(n), 0))]
+    return names
 
 
-def _proper_place_name(key: str, population: int, person_tokens: Counter[str]) -> bool:
+def _proper_place_name(key: str, population: int, big: bool, person_tokens: Counter[str]) -> bool:
     """Whether a folded place name reads as a name rather than a word, by corpus evidence.
 
-    A common noun alternates with and without the article (سنه/السنه, الخبراء/خبراء)
-    and takes pronoun suffixes (عنه/عنها); a place name does neither (بغداد, النجف).
-    Short words and given names count only for big cities.
+    A common noun alternates with and without the article (سنه/السنه, الخبراء/خبراء),
+    takes pronoun suffixes (عنه/عنها) or, unless the city is big (a capital,
+    a million people), is among the most frequent words (الخميس); a place name
+    does none of these (بغداد, النجف). Given names (ريم) are out, and short
+    words count only for cities of half a million.
     """
-    if " " not in key and (len(key) <= 3 or person_tokens[key] >= 3) and population < 500_000:
-        return False
     if " " in key:
         return True
+    if person_tokens[key] >= 3 or (len(key) <= 3 and population < 500_000):
+        return False
     words = lexicon()
     n = max(words.get(key, 0), 1)
+    if not big and n >= _common_threshold():
+        return False
     other = words.get(key[2:], 0) if key.startswith("ال") else words.get("ال" + key, 0)
     suffixed = words.get(key[:-1] + "ها", 0) if key.endswith("ه") else words.get(key + "ها", 0)
     return other < 0.2 * n and suffixed < 0.05 * n
+
+
+@lru_cache(maxsize=1)
+def _common_threshold(rank: int = 600) -> int:
+    """Corpus count of the ``rank``-th most frequent word."""
+    counts = sorted(lexicon().values(), reverse=True)
+    return counts[rank] if len(counts) > rank else 1 << 62
 
 
 # --- demonyms -----------------------------------------------------------------------------------
@@ -258,7 +275,7 @@ def _date(value: str | None) -> str | None:
 
 
 def _parse_roles(text: str) -> list[tuple[str, str | None, str | None]]:
-    out = []
+    out: list[tuple[str, str | None, str | None]] = []
     for m in _ROLE_LINE.finditer(text):
         code, rel, d1, d2 = m.groups()
         if rel == ">":
@@ -283,8 +300,9 @@ def _actors(
     org_heads: set[str],
     nisbas: dict[str, str],
     given_names: Counter[str],
-) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """Persons and groups from the actor dictionary, plus country aliases and demonyms it lists."""
+) -> tuple[list[dict[str, Any]], dict[str, str], dict[str, set[str]]]:
+    """Persons and groups from the actor dictionary; also country aliases, their nisbas, and the
+    one-word places coded by country (for capitals that geonames names only in English)."""
     iso3 = {r["iso3"]: r for r in countries.values()}
     title_words = {t for t in titles if " " not in t} | {t[2:] for t in titles if t.startswith("ال") and " " not in t}
     persons: dict[str, dict[str, Any]] = {}

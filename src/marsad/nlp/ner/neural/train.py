@@ -79,8 +79,8 @@ def _decode(emitter, crf, encoded, torch) -> list[list[str]]:
     return out
 
 
-def train(shared: Path, out: Path | None = None, seed: int = 0, epochs: int = 25,
-          embeddings: tuple[list[str], np.ndarray] | None = None, threads: int = 2) -> dict:
+def train(shared: Path, out: Path | None = None, seed: int = 0, epochs: int = 30,
+          embeddings: tuple[list[str], np.ndarray] | None = None, threads: int = 1) -> dict:
     """Pretrain vectors (unless given), fit on train minus dev, export the best epoch; returns a report."""
     out = out or neural_dir()
     out.mkdir(parents=True, exist_ok=True)
@@ -88,13 +88,13 @@ def train(shared: Path, out: Path | None = None, seed: int = 0, epochs: int = 25
         shutil.copy(resource_dir() / name, out / name)
     sentences = read_conll(shared / TRAIN_FILE)
     train_part, dev = split_dev(sentences)
-    vocab, vectors = embeddings or pretrain(shared / CORPUS_DIR, seed=seed, threads=threads)
+    vocab, vectors = embeddings or pretrain(shared / CORPUS_DIR, seed=seed)
     words, matrix = _vocab(vocab, vectors, sentences)
     return fit(train_part, dev, words, matrix, out, seed=seed, epochs=epochs, threads=threads)
 
 
-def fit(train_part, dev, words: list[str], matrix: np.ndarray, out: Path, seed: int = 0, epochs: int = 25, patience: int = 5,
-        max_minutes: float = 20.0, threads: int = 2, **model_args) -> dict:
+def fit(train_part, dev, words: list[str], matrix: np.ndarray, out: Path, seed: int = 0, epochs: int = 30, patience: int = 5,
+        max_minutes: float = 15.0, threads: int = 1, **model_args) -> dict:
     """Fit on ``train_part`` with early stopping on ``dev``; export to ``out`` (which holds the feature tables)."""
     import torch
 
@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p = argparse.ArgumentParser(prog="python -m marsad.nlp.ner.neural.train")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--epochs", type=int, default=25)
+    p.add_argument("--epochs", type=int, default=30)
     p.add_argument("--vectors", metavar="PREFIX", help="reuse PREFIX.npy and PREFIX.txt instead of pretraining")
     args = p.parse_args(argv)
     emb = None
