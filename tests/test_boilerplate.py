@@ -6,6 +6,8 @@ import json
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from marsad.io import read_paths
 from marsad.pipeline import Pipeline, load_config
@@ -203,3 +205,31 @@ def test_html_must_and_must_not_snippets(shared):
     text = fold(analyze(html / entry["file"])[0]["text"])
     assert all(fold(s) in text for s in entry["with"])
     assert not any(fold(s) in text for s in entry["without"])
+
+
+LINES = [
+    "أخبار عاجلة",
+    "الرئيسية / سياسة / عربي",
+    "شاهد أيضاً",
+    "اترك تعليقاً",
+    "Exit mobile version",
+    "aXA6IDE5Mi4xNjguMS4yMw==",
+    "عن موقع الخبر اليوم",
+    "مصر تستضيف جولة جديدة من المفاوضات …",
+    "———",
+    "وقال رئيس الوزراء العراقي إن الحكومة ستعمل على تنفيذ الاتفاق مع الولايات المتحدة خلال الأشهر المقبلة دون تأخير.",
+    "وأضاف أن الانسحاب سيتم على مراحل، بحسب ما اتفق عليه الطرفان في اجتماعات اللجنة العسكرية العليا في بغداد.",
+    "ملاحقة فلول داعش",
+    "",
+]
+
+
+@given(st.lists(st.sampled_from(LINES), max_size=25), st.sampled_from([None, "ملاحقة فلول داعش"]))
+@settings(max_examples=200, deadline=None)
+def test_removed_pieces_are_verbatim_and_prose_survives(lines, title):
+    body = "\n".join(lines)
+    kept, removed = remove(body, title)
+    assert all(piece and piece in body for piece in removed)
+    assert kept.count("\n") == body.count("\n")
+    for line in LINES[9:11]:
+        assert kept.count(line) == body.count(line)

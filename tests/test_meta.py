@@ -8,7 +8,7 @@ from marsad.model import Document
 from marsad.text.clean import Cleaner
 from marsad.text.meta import MetaDetector
 from marsad.text.normalize import fold
-from tests.test_boilerplate import analyze
+from tests.test_boilerplate import WORDPRESS_PAGE, analyze
 
 BODY = (
     "أعلنت وزارة المالية اللبنانية أن الحكومة ستناقش مشروع موازنة العام المقبل في جلسة تعقدها الأسبوع المقبل، "
@@ -84,6 +84,17 @@ def test_cited_outlet_is_not_the_publisher():
 def test_headline_scoop_names_the_outlet_but_a_nationality_does_not():
     assert _run("وكالة الأنباء العربية تكشف تفاصيل موازنة لبنان\n" + BODY).outlet == "وكالة الأنباء العربية"
     assert _run("صحيفة أمريكية تكشف تفاصيل موازنة لبنان\n" + BODY).outlet is None
+
+
+def test_wordpress_news_page():
+    doc = _run(WORDPRESS_PAGE)
+    assert doc.outlet == "موقع الحدث الأردني"
+    assert doc.genre == "news"  # "مقالات ذات صلة" under the article is no opinion section
+    assert doc.author is None
+
+
+def test_definite_outlet_name_in_headline():
+    assert _run("قناة الجزيرة تكشف تفاصيل موازنة لبنان\n" + BODY).outlet == "قناة الجزيرة"
 
 
 def test_metadata_is_kept():

@@ -25,9 +25,9 @@ except ImportError:
 needs_spark = pytest.mark.skipif(_missing is not None, reason=_missing or "")
 
 
-def local_run(paths: list[str]) -> list[dict]:
+def local_run(paths: list[str], jobs: int = 1) -> list[dict]:
     """What `marsad analyze PATH...` prints, in process."""
-    return list(analyze_stream(read_paths(paths), jobs=1))
+    return list(analyze_stream(read_paths(paths), jobs=jobs))
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +62,7 @@ def test_ant_corpus_same_as_local(shared, spark):
     trec = sorted(p for p in (shared / "corpus" / "ant").rglob("*.txt") if p.read_bytes()[:5] == b"<DOC>")
     files = [str(p) for p in trec[:ANT_FILES]]
     assert len(files) == ANT_FILES
-    expected = local_run(files)
+    expected = local_run(files, jobs=2)
     got = spark_run(spark, files)
     assert [o["id"] for o in got] == [o["id"] for o in expected]  # input order kept
     by_id = {o["id"]: o for o in got}

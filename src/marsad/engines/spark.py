@@ -298,8 +298,8 @@ def run(
     input_format: str = "auto",
     max_bytes: int = DEFAULT_MAX_BYTES,
     partitions: Optional[int] = None,
-    out: TextIO = sys.stdout,
-    err: TextIO = sys.stderr,
+    out: Optional[TextIO] = None,
+    err: Optional[TextIO] = None,
 ) -> int:
     """``marsad analyze --engine spark``: write the results; returns how many documents failed.
 
@@ -308,6 +308,7 @@ def run(
     are folders of part files written by the executors.
     """
     fmt = output_format(output) if output else None
+    out, err = out or sys.stdout, err or sys.stderr
     spark = session(master)
     results = analyze(spark, paths, published, config, input_format, max_bytes, partitions)
     ordered = in_order(results)

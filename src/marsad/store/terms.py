@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
 from marsad.text.normalize import fold
@@ -31,6 +32,7 @@ def light_stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=200_000)
 def word_terms(norm: str) -> tuple[str, ...]:
     """Terms of one folded word: (folded form, without clitics and article, light stem), deduplicated."""
     norm = _NON_WORD.sub("", norm)
@@ -61,14 +63,27 @@ class Snippet:
     highlights: list[tuple[int, int]]  # offsets of every matched word in the document text
 
 
+# A word for snippets: letters and digits with their diacritics and tatweel (cheaper than full tokenisation).
+_SNIPPET_WORD = re.compile(r"(?:[^\W_]|[\u064B-\u065F\u0670\u0640])+")
+
+
+@lru_cache(maxsize=200_000)
+def _folded(surface: str) -> str:
+    return fold(surface)
+
+
 def snippet(text: str, terms: Iterable[str], width: int = 32) -> Snippet:
     """The window of about ``width`` words holding the most matches, with matches marked."""
     wanted = set(terms)
-    tokens = [t for t in tokenize(text) if _WORD.search(t.text)]
-    hits = [i for i, t in enumerate(tokens) if wanted.intersection(word_terms(t.norm))]
-    highlights = [(tokens[i].start, tokens[i].end) for i in hits]
-    if not tokens:
+    words = [(m.start(), m.end(), _folded(m.group())) for m in _SNIPPET_WORD.finditer(text)]
+    if not words:
         return Snippet("", [])
+    # Every term of a word is a substring of its folded form: test that first, it is much cheaper.
+    hits = [
+        i for i, (_, _, norm) in enumerate(words)
+        if any(w in norm for w in wanted) and wanted.intersection(word_terms(norm))
+    ]
+    highlights = [(words[i][0], words[i][1]) for i in hits]
     best_start, best_count, j = 0, 0, 0
     for k, first in enumerate(hits):
         while j < len(hits) and hits[j] < first + width:
@@ -76,8 +91,8 @@ def snippet(text: str, terms: Iterable[str], width: int = 32) -> Snippet:
         if j - k > best_count:
             best_start, best_count = first, j - k
     lo = max(0, best_start - width // 4)
-    hi = min(len(tokens), lo + width)
-    start, end = tokens[lo].start, tokens[hi - 1].end
+    hi = min(len(words), lo + width)
+    start, end = words[lo][0], words[hi - 1][1]
     parts: list[str] = ["… " if lo > 0 else ""]
     pos = start
     for s, e in highlights:
@@ -86,5 +101,5 @@ def snippet(text: str, terms: Iterable[str], width: int = 32) -> Snippet:
         parts += [html.escape(text[pos:s], quote=False), "<mark>", html.escape(text[s:e], quote=False), "</mark>"]
         pos = e
     parts.append(html.escape(text[pos:end], quote=False))
-    parts.append(" …" if hi < len(tokens) else "")
+    parts.append(" …" if hi < len(words) else "")
     return Snippet("".join(parts).replace("\n", " "), highlights)

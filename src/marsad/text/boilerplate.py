@@ -38,8 +38,15 @@ LABEL_MAX_WORDS = 3  # masthead and section labels above the headline
 TAGLINE_MAX_WORDS = 5  # site taglines trailing the article
 
 
-def _key(text: str) -> str:
+def phrase_key(text: str) -> str:
+    """Matching key of a line or phrase: folded, punctuation turned to spaces."""
     return _SPACES.sub(" ", _NON_KEY.sub(" ", fold(text))).strip()
+
+
+def has_phrase(key: str, phrases: tuple[str, ...]) -> bool:
+    """Whether the keyed text ``key`` holds one of the keyed ``phrases`` as whole words."""
+    padded = f" {key} "
+    return any(f" {p} " in padded for p in phrases)
 
 
 @dataclass(frozen=True)
@@ -57,7 +64,7 @@ class _Lexicon:
 @lru_cache(maxsize=1)
 def lexicon() -> _Lexicon:
     data = json.loads(resources.files("marsad.resources").joinpath("boilerplate.json").read_text("utf-8"))
-    keys = {name: [_key(p) for p in phrases] for name, phrases in data.items() if name != "description"}
+    keys = {name: [phrase_key(p) for p in phrases] for name, phrases in data.items() if name != "description"}
     return _Lexicon(
         exact=frozenset(keys["exact"]),
         related=frozenset(keys["related"]),
@@ -72,7 +79,6 @@ def lexicon() -> _Lexicon:
 
 @dataclass
 class _Line:
-    start: int
     text: str  # stripped line, a substring of the body
     key: str
     words: int
@@ -95,13 +101,11 @@ class _Line:
         return self.has_latin and self.arabic == 0.0
 
 
-def _line(start: int, raw: str) -> _Line:
+def _line(raw: str) -> _Line:
     text = raw.strip()
-    start += len(raw) - len(raw.lstrip())
     return _Line(
-        start=start,
         text=text,
-        key=_key(text),
+        key=phrase_key(text),
         words=len(text.split()),
         arabic=arabic_ratio(text),
         has_latin=bool(re.search(r"[A-Za-z]", text)),
@@ -131,7 +135,7 @@ def _is_breadcrumb(line: _Line, lex: _Lexicon) -> bool:
     parts = _CRUMB_SPLIT.split(line.text)
     if len(parts) < 2:
         return False
-    if _key(parts[0]) in lex.home:
+    if phrase_key(parts[0]) in lex.home:
         return True
     return len(parts) >= 3 and all(0 < len(p.split()) <= 4 for p in parts[:-1]) and not line.end_punct
 
@@ -143,7 +147,15 @@ def _starts_with(key: str, phrases: tuple[str, ...]) -> str | None:
     return None
 
 
-def _mark_lexical(lines: list[_Line], lex: _Lexicon, body_len: int) -> int | None:
+def _is_site_footer(lines: list[_Line], i: int) -> bool:
+    """Line ``i`` heads the last paragraph, which names the site again (its "about" blurb)."""
+    after = [ln for ln in lines[i + 1 :] if ln.text]
+    if not after or any(ln.prose for ln in after[1:]):
+        return False
+    return bool(set(lines[i].key.split()[1:]) & set(after[0].key.split()))
+
+
+def _mark_lexical(lines: list[_Line], lex: _Lexicon) -> int | None:
     """Mark lines that the lexicon alone condemns; return the index of a comment-form header."""
     comment_at = None
     teasers = 0
@@ -164,12 +176,10 @@ def _mark_lexical(lines: list[_Line], lex: _Lexicon, body_len: int) -> int | Non
             ln.removed = True
         elif ln.words <= SHORT_PREFIX_WORDS and not ln.prose and _starts_with(key, lex.prefix):
             ln.removed = True
-        elif ln.start >= body_len // 2 and ln.words <= 8 and not ln.end_punct and _starts_with(key, lex.about):
+        elif ln.words <= 8 and not ln.end_punct and _starts_with(key, lex.about) and _is_site_footer(lines, i):
             # "عن شبكة ..." footer: the header and the site description under it.
             ln.removed = True
-            nxt = next((x for x in lines[i + 1 :] if x.text), None)
-            if nxt is not None:
-                nxt.removed = True
+            next(x for x in lines[i + 1 :] if x.text).removed = True
         elif teasers and not ln.prose:
             ln.removed = True
             teasers -= 1
@@ -184,8 +194,7 @@ def _mark_trailing_disclaimers(lines: list[_Line], lex: _Lexicon) -> None:
     for ln in reversed(lines):
         if not ln.text or ln.removed:
             continue
-        padded = f" {ln.key} "
-        if not any(f" {p} " in padded for p in lex.disclaimer):
+        if not has_phrase(ln.key, lex.disclaimer):
             return
         ln.removed = True
 
@@ -220,7 +229,7 @@ def _mark_positional(lines: list[_Line], title: str | None, comment_at: int | No
             break
         ln.removed = True
     # Repeated headlines: a non-prose line equal to the title, or to an earlier line above the body.
-    title_key = _key(title) if title else None
+    title_key = phrase_key(title) if title else None
     seen: set[str] = set()
     for i in kept:
         ln = lines[i]
@@ -238,12 +247,8 @@ def remove(body: str, title: str | None = None) -> tuple[str, list[str]]:
     inside a line is cut out of it alone.
     """
     lex = lexicon()
-    lines: list[_Line] = []
     raw_lines = body.split("\n")
-    pos = 0
-    for raw in raw_lines:
-        lines.append(_line(pos, raw))
-        pos += len(raw) + 1
+    lines = [_line(raw) for raw in raw_lines]
     removed: dict[int, list[str]] = {}
     arabic_doc = arabic_ratio(body) >= 0.5
     for i, ln in enumerate(lines):
@@ -252,8 +257,8 @@ def remove(body: str, title: str | None = None) -> tuple[str, list[str]]:
             removed[i] = [m.group(0) for m in tokens]
             for m in reversed(tokens):
                 ln.text = ln.text[: m.start()] + ln.text[m.end() :]
-            lines[i] = _line(ln.start, _SPACES.sub(" ", ln.text))
-    comment_at = _mark_lexical(lines, lex, len(body))
+            lines[i] = _line(_SPACES.sub(" ", ln.text))
+    comment_at = _mark_lexical(lines, lex)
     _mark_trailing_disclaimers(lines, lex)
     if arabic_doc:
         _mark_positional(lines, title, comment_at)

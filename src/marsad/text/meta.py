@@ -18,13 +18,14 @@ from functools import lru_cache
 from importlib import resources
 
 from marsad.model import Document
+from marsad.text.boilerplate import has_phrase, phrase_key
 from marsad.text.normalize import ARABIC_LETTER_RE, fold
 
-_QUOTED_TO = re.compile(r"(?<![\w])ل[ـ]*\s?[«\"“”„']([^«»\"“”„'\n]{2,40})[»\"“”„']")
+_QUOTED_TO = re.compile(r"(?<![\w])ل[ـ]*\s?[«\"“”„']([^«»\"“”„'\n:،]{2,40})[»\"“”„']")
 _PUNCT = re.compile(r"[.,،؛;:!?؟«»\"“”()\[\]]")
-_WORD = re.compile(r"\S+")
 _EDGE_PUNCT = ".,،:؛!?؟«»\"“”()… "
 NAME_MAX_WORDS = 4
+SPEECH_WINDOW = 8  # words before "لـ«X»" searched for a speech cue
 TOP_LINES = 4  # lines under the headline where bylines and author headers sit
 
 
@@ -38,6 +39,8 @@ class _Cues:
     opinion_cues: tuple[str, ...]
     analysis_cues: tuple[str, ...]
     opinion_disclaimers: tuple[str, ...]
+    speech_cues: frozenset[str]
+    wire_agencies: frozenset[str]
     name_stopwords: frozenset[str]
 
 
@@ -46,7 +49,7 @@ def cues() -> _Cues:
     data = json.loads(resources.files("marsad.resources").joinpath("meta.json").read_text("utf-8"))
 
     def longest_first(name: str) -> tuple[str, ...]:
-        return tuple(sorted({fold(p) for p in data[name]}, key=len, reverse=True))
+        return tuple(sorted({phrase_key(p) for p in data[name]}, key=len, reverse=True))
 
     return _Cues(
         outlet_nouns=longest_first("outlet_nouns"),
@@ -57,19 +60,16 @@ def cues() -> _Cues:
         opinion_cues=longest_first("opinion_cues"),
         analysis_cues=longest_first("analysis_cues"),
         opinion_disclaimers=longest_first("opinion_disclaimers"),
+        speech_cues=frozenset(fold(w) for w in data["speech_cues"]),
+        wire_agencies=frozenset(fold(w) for w in data["wire_agencies"]),
         name_stopwords=frozenset(fold(w) for w in data["name_stopwords"]),
     )
 
 
-def _has_phrase(text: str, phrases: tuple[str, ...]) -> bool:
-    padded = f" {_PUNCT.sub(' ', fold(text))} "
-    return any(f" {p} " in padded for p in phrases)
-
-
 def _opens_with(text: str, phrases: tuple[str, ...]) -> bool:
     """``text`` begins with one of ``phrases`` as whole words ("تحليل: ...", "رأي | ...")."""
-    words = f"{_PUNCT.sub(' ', fold(text))} "
-    return any(words.lstrip().startswith(p + " ") for p in phrases)
+    key = phrase_key(text) + " "
+    return any(key.startswith(p + " ") for p in phrases)
 
 
 def _name(text: str) -> str | None:
@@ -112,16 +112,24 @@ def _headline_outlet(title: str) -> str | None:
         for j in range(i + 2, min(i + 2 + NAME_MAX_WORDS, len(words))):
             if fold(words[j]) in c.self_verbs:
                 name = words[i + 1 : j]
-                # "صحيفة أمريكية تكشف": a bare nationality adjective is no name.
-                if len(name) == 1 and fold(name[0]).endswith(("يه", "ي")):
+                # "صحيفة أمريكية تكشف": a bare indefinite adjective is no name.
+                if len(name) == 1 and fold(name[0]).endswith(("يه", "ي")) and not fold(name[0]).startswith("ال"):
                     break
                 return " ".join(words[i:j]).strip(_EDGE_PUNCT)
     return None
 
 
 def _quoted_to_outlet(text: str) -> str | None:
-    """'قال مصدر لـ«العين الإخبارية»': the outlet a source speaks to, when named at least once."""
-    names = Counter(m.group(1).strip() for m in _QUOTED_TO.finditer(text) if len(m.group(1).split()) <= NAME_MAX_WORDS)
+    """'قال مصدر لـ«العين الإخبارية»' or 'فلان لـ«الصباح»: ...': the outlet a source speaks to."""
+    c = cues()
+    names: Counter[str] = Counter()
+    for m in _QUOTED_TO.finditer(text):
+        name = m.group(1).strip()
+        if len(name.split()) > NAME_MAX_WORDS or fold(name) in c.wire_agencies:
+            continue
+        before = [fold(w).removeprefix("و") for w in text[max(0, m.start() - 80) : m.start()].split()[-SPEECH_WINDOW:]]
+        if text[m.end() :].lstrip().startswith(":") or any(w in c.speech_cues for w in before):
+            names[name] += 1
     return names.most_common(1)[0][0] if names else None
 
 
@@ -146,9 +154,11 @@ class MetaDetector:
     @staticmethod
     def _genre(doc: Document, title: str, head: list[str], opinion_byline: str | None, header: str | None) -> str:
         c = cues()
-        masthead = [p for p in doc.removed if len(p.split()) <= 4]
+        # Section labels removed from above the headline ("كتاب وآراء").
+        top = doc.raw_text.find(title) if title else -1
+        masthead = [p for p in doc.removed if len(p.split()) <= 4 and -1 < doc.raw_text.find(p) < top]
         section = any(
-            fold(w).endswith(s) for p in masthead for w in _WORD.findall(p) for s in c.opinion_sections if len(s) >= 3
+            fold(w).endswith(s) for p in masthead for w in p.split() for s in c.opinion_sections
         )
         title_head = [title, *head[:1]]
         if any(_opens_with(t, c.analysis_cues) for t in title_head):
@@ -157,7 +167,7 @@ class MetaDetector:
             opinion_byline
             or header
             or section
-            or any(_has_phrase(p, c.opinion_disclaimers) for p in doc.removed)
+            or any(has_phrase(phrase_key(p), c.opinion_disclaimers) for p in doc.removed)
             or any(_opens_with(t, c.opinion_cues) for t in title_head)
         ):
             return "opinion"

@@ -3,12 +3,23 @@ cluster and name-list features, trained on ANERcorp by ``marsad train ner``."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from marsad.model import Document, Mention, Token
 from marsad.nlp.ner.conll import spans
-from marsad.nlp.ner.tagger import NerTagger, default_tagger
+from marsad.nlp.ner.tagger import NerTagger
+from marsad.nlp.ner.tagger import default_tagger as crf_tagger
 from marsad.text.tokens import strip_proclitics
 
 __all__ = ["NerTagger", "create", "default_tagger", "mentions"]
+
+
+@lru_cache(maxsize=1)
+def default_tagger():
+    """The neural tagger (BiLSTM-CRF, ``marsad train ner --neural``) when its model is shipped, else the CRF."""
+    from marsad.nlp.ner.neural import default_neural_tagger, has_model
+
+    return default_neural_tagger() if has_model() else crf_tagger()
 
 
 def mentions(text: str, tokens: list[Token], tags: list[str], tagger: NerTagger) -> list[Mention]:

@@ -90,12 +90,18 @@ def train(shared: Path, out: Path | None = None, seed: int = 0, epochs: int = 30
     train_part, dev = split_dev(sentences)
     vocab, vectors = embeddings or pretrain(shared / CORPUS_DIR, seed=seed)
     words, matrix = _vocab(vocab, vectors, sentences)
-    return fit(train_part, dev, words, matrix, out, seed=seed, epochs=epochs, threads=threads)
+    report = fit(train_part, dev, words, matrix, out, seed=seed, epochs=epochs, threads=threads)
+    # As for the CRF, the shipped network is refitted on all of train, for the best dev epoch count.
+    best = max(report["epochs"], key=lambda r: r["dev_f1"])["epoch"]
+    report["refit"] = fit(sentences, [], words, matrix, out, seed=seed, epochs=best, threads=threads)
+    (out / "training.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    return report
 
 
 def fit(train_part, dev, words: list[str], matrix: np.ndarray, out: Path, seed: int = 0, epochs: int = 30, patience: int = 5,
         max_minutes: float = 15.0, threads: int = 1, **model_args) -> dict:
-    """Fit on ``train_part`` with early stopping on ``dev``; export to ``out`` (which holds the feature tables)."""
+    """Fit on ``train_part`` with early stopping on ``dev`` (all epochs without one); export to ``out``,
+    which holds the feature tables."""
     import torch
 
     from marsad.nlp.ner.neural.model import CRF, Emitter
@@ -138,7 +144,7 @@ def fit(train_part, dev, words: list[str], matrix: np.ndarray, out: Path, seed: 
                "dev_f1_no_misc": round(score(gold, pred, exclude=("MISC",))["micro"]["f1"], 4), "seconds": round(time.time() - te)}
         report["epochs"].append(row)
         print(f"ner-neural: {row}", file=sys.stderr)
-        if f1 > best_f1:
+        if f1 > best_f1 or not dev:
             best_f1, stale = f1, 0
             best_state = ({k: v.clone() for k, v in emitter.state_dict().items()}, {k: v.clone() for k, v in crf.state_dict().items()})
         else:
@@ -150,7 +156,8 @@ def fit(train_part, dev, words: list[str], matrix: np.ndarray, out: Path, seed: 
     report["best_dev_f1"] = round(best_f1, 4)
     report["train_seconds"] = round(time.time() - t0)
     export(emitter, crf, out, words, chars, feats, torch)
-    report["dev_f1_onnx"] = round(score(gold, NeuralNerTagger(out).tag_many([w for w, _ in dev]))["micro"]["f1"], 4)
+    if dev:
+        report["dev_f1_onnx"] = round(score(gold, NeuralNerTagger(out).tag_many([w for w, _ in dev]))["micro"]["f1"], 4)
     (out / "training.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     return report
 
