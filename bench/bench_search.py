@@ -74,9 +74,10 @@ def main() -> int:
     print(f"search: {len(QUERIES)} queries, limit {args.limit}: p50 {statistics.median(times):.1f} ms,"
           f" p95 {p95:.1f} ms, max {times[-1]:.1f} ms; {empty} with no hit")
     stats = store.stats()
-    size = sum(os.path.getsize(p) for p in (db, db + "-wal") if os.path.exists(p))
+    files = [p for p in (db, db + "-wal") if os.path.exists(p)]
+    size = f"; {sum(map(os.path.getsize, files)) / 1e6:.1f} MB on disk" if files else ""
     print(f"stats: {stats['documents']} documents, {stats['entities']} entities, {stats['events']} events,"
-          f" {stats['claims']} claims; {size / 1e6:.1f} MB on disk")
+          f" {stats['claims']} claims{size}")
     store.close()
     return 0
 

@@ -18,7 +18,7 @@ import sys
 from typing import Any, Iterator, Optional, TextIO
 from urllib.parse import unquote
 
-from marsad.io import DEFAULT_MAX_BYTES, RawDocument, iter_files, read_bytes, read_path
+from marsad.io import DEFAULT_MAX_BYTES, RawDocument, check_paths, iter_files, read_bytes, read_path
 from marsad.pipeline import Pipeline, load_config
 
 OUTPUT_FORMATS = {".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonlines": "jsonl"}
@@ -309,6 +309,7 @@ def run(
     """
     fmt = output_format(output) if output else None
     out, err = out or sys.stdout, err or sys.stderr
+    check_paths(p for p in paths if not is_uri(p))  # before Spark starts
     spark = session(master)
     results = analyze(spark, paths, published, config, input_format, max_bytes, partitions)
     ordered = in_order(results)
