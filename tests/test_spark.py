@@ -100,11 +100,15 @@ def test_cli_stdout_jsonl_and_parquet(spark, tmp_path, capsys):
 
 @needs_spark
 @pytest.mark.slow
-def test_hadoop_uri_input(spark):
-    """A file: URI goes through Hadoop's listing and Spark's binaryFile reader: same analyses."""
+def test_hadoop_uris_in_and_out(spark, tmp_path):
+    """file: URIs go through Hadoop's listing, Spark's binaryFile reader and Spark's text writer."""
+    from marsad.engines.spark import run
+
     folder = EXAMPLES / "text"
-    got = spark_run(spark, [folder.as_uri()])
     expected = local_run([str(folder)])
+    assert run([folder.as_uri()], output=(tmp_path / "out.jsonl").as_uri()) == 0
+    parts = sorted((tmp_path / "out.jsonl").glob("part-*"))
+    got = [json.loads(line) for part in parts for line in part.read_text(encoding="utf-8").splitlines()]
     assert [o["path"] for o in got] == [f"file:{e['path']}" for e in expected]
     assert [{**o, "path": None} for o in got] == [{**e, "path": None} for e in expected]
 

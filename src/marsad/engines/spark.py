@@ -16,7 +16,6 @@ import os
 import re
 import sys
 from typing import Any, Iterator, Optional, TextIO
-from urllib.parse import unquote
 
 from marsad.io import DEFAULT_MAX_BYTES, RawDocument, check_paths, iter_files, read_bytes, read_path
 from marsad.pipeline import Pipeline, load_config
@@ -31,7 +30,8 @@ _UNIT_SCHEMA = "file_index long, part string, row long, name string, content bin
 _RESULT_SCHEMA = (
     "file_index long, part string, position long, id string, path string, error string, analysis string, raw string"
 )
-_RECORD_FIELDS = ("text", "html", "id", "title", "url", "published", "outlet", "author")
+_OPTIONAL_FIELDS = ("title", "url", "published", "outlet", "author")
+_RECORD_FIELDS = ("text", "html", "id", *_OPTIONAL_FIELDS)
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:/")
 _BATCH_ROWS = 32
 
@@ -87,7 +87,7 @@ def _record_raw(record: dict[str, Any], where: str) -> RawDocument:
     given = record.get("id")
     if record.get("text") is None and record.get("html") is None:
         return RawDocument(path=where, id=given, error=("parquet_no_text", "row has neither 'text' nor 'html'"))
-    fields = {k: record[k] for k in ("title", "url", "published", "outlet", "author") if (record.get(k) or "").strip()}
+    fields = {k: record[k] for k in _OPTIONAL_FIELDS if (record.get(k) or "").strip()}
     return RawDocument(
         path=fields.get("url") or where,
         id=given,
@@ -258,9 +258,9 @@ def analyze(
     return results.persist(StorageLevel.MEMORY_AND_DISK)
 
 
-def in_order(results):
-    """Results in input order (file, then position in the file), as the output columns."""
-    return results.orderBy("file_index", "part", "position").select("id", "path", "error", "analysis")
+def in_order(results, *columns: str):
+    """Results in input order (file, then position in the file): the output columns, or those named."""
+    return results.orderBy("file_index", "part", "position").select(*(columns or ("id", "path", "error", "analysis")))
 
 
 def ingest_items(
@@ -278,7 +278,7 @@ def ingest_items(
     results = analyze(spark, paths, published, config, with_raw=True, skip_ids=known_ids, **options)
     try:
         items: list[tuple[dict[str, Any], str]] = []
-        for row in results.orderBy("file_index", "part", "position").select("analysis", "raw").toLocalIterator():
+        for row in in_order(results, "analysis", "raw").toLocalIterator():
             items.append((json.loads(row.analysis), row.raw))
             if len(items) >= batch:
                 yield items
@@ -314,11 +314,11 @@ def run(
     results = analyze(spark, paths, published, config, input_format, max_bytes, partitions)
     ordered = in_order(results)
     try:
-        if fmt == "parquet":
-            ordered.write.mode("overwrite").parquet(output)
-        elif fmt == "jsonl" and is_uri(output):
-            ordered.select("analysis").write.mode("overwrite").text(output)
         if fmt == "parquet" or (fmt == "jsonl" and is_uri(output)):
+            if fmt == "parquet":
+                ordered.write.mode("overwrite").parquet(output)
+            else:
+                ordered.select("analysis").write.mode("overwrite").text(output)
             return results.where("error is not null").count()
         failed = 0
         sink = open(output, "w", encoding="utf-8") if output else out

@@ -276,7 +276,7 @@ class EntityLinker:
                 union(by_kb.setdefault((m.type, kb_id), i), i)
             if m.type == "ORG":
                 union(by_key.setdefault(("ORG*", _org_core(keys[i], self.kb)), i), i)
-        distinct = sorted({(m.type, keys[i]) for i, m in enumerate(mentions)}, key=lambda tk: -len(tk[1]))
+        distinct = sorted({(m.type, keys[i]) for i, m in enumerate(mentions)}, key=lambda tk: (-len(tk[1]), tk))
         first_of = {tk: by_key[tk] for tk in distinct}
         for typ, key in distinct:
             tokens = key.split()
@@ -329,7 +329,7 @@ class EntityLinker:
             kb_ids = [links[id(m)] for m in group if id(m) in links]
             rec = self.kb.get(kb_ids[0]) if kb_ids else None
             if rec is None:
-                for form in sorted(set(forms), key=lambda f: -len(f)):
+                for form in sorted(set(forms), key=lambda f: (-len(f), f)):
                     rec = self.kb.best(form, typ)
                     if rec is not None:
                         break

@@ -138,10 +138,12 @@ def fit(train_part, dev, words: list[str], matrix: np.ndarray, out: Path, seed: 
             torch.nn.utils.clip_grad_norm_(params, 5.0)
             opt.step()
             total += loss.item() * len(idx)
-        pred = _decode(emitter, crf, x_dev, torch)
-        f1 = score(gold, pred)["micro"]["f1"]
-        row = {"epoch": epoch, "loss": round(total / len(x_train), 3), "dev_f1": round(f1, 4),
-               "dev_f1_no_misc": round(score(gold, pred, exclude=("MISC",))["micro"]["f1"], 4), "seconds": round(time.time() - te)}
+        row = {"epoch": epoch, "loss": round(total / len(x_train), 3), "seconds": round(time.time() - te)}
+        f1 = 0.0
+        if dev:
+            pred = _decode(emitter, crf, x_dev, torch)
+            f1 = score(gold, pred)["micro"]["f1"]
+            row.update(dev_f1=round(f1, 4), dev_f1_no_misc=round(score(gold, pred, exclude=("MISC",))["micro"]["f1"], 4))
         report["epochs"].append(row)
         print(f"ner-neural: {row}", file=sys.stderr)
         if f1 > best_f1 or not dev:
@@ -153,10 +155,10 @@ def fit(train_part, dev, words: list[str], matrix: np.ndarray, out: Path, seed: 
             break
     emitter.load_state_dict(best_state[0])
     crf.load_state_dict(best_state[1])
-    report["best_dev_f1"] = round(best_f1, 4)
     report["train_seconds"] = round(time.time() - t0)
     export(emitter, crf, out, words, chars, feats, torch)
     if dev:
+        report["best_dev_f1"] = round(best_f1, 4)
         report["dev_f1_onnx"] = round(score(gold, NeuralNerTagger(out).tag_many([w for w, _ in dev]))["micro"]["f1"], 4)
     (out / "training.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     return report
