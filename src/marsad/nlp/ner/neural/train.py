@@ -55,7 +55,7 @@ def _symbols(encoder_featurizer: Featurizer, sentences) -> tuple[list[str], list
     return ["<pad>", "<unk>"] + sorted(c for c, n in chars.items() if n >= 2), ["<pad>"] + sorted(f for f, n in feats.items() if n >= 2)
 
 
-def _batches(encoded, tags, batch_size: int, rng: random.Random):
+def _batches(encoded, batch_size: int, rng: random.Random):
     """Length-sorted batches in shuffled order."""
     order = sorted(range(len(encoded)), key=lambda i: (len(encoded[i][0]), rng.random()))
     chunks = [order[s : s + batch_size] for s in range(0, len(order), batch_size)]
@@ -126,7 +126,7 @@ def fit(train_part, dev, words: list[str], matrix: np.ndarray, out: Path, seed: 
     best_f1, best_state, stale, t0 = -1.0, None, 0, time.time()
     for epoch in range(1, epochs + 1):
         te, total = time.time(), 0.0
-        for idx in _batches(x_train, y_train, 16, rng):
+        for idx in _batches(x_train, 16, rng):
             inp = {k: torch.from_numpy(v) for k, v in pad_batch([x_train[i] for i in idx]).items()}
             tags = torch.zeros(inp["words"].shape, dtype=torch.long)
             for k, i in enumerate(idx):
