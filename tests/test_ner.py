@@ -172,3 +172,14 @@ def test_training_is_deterministic(shared, tmp_path):
         subprocess.run([sys.executable, "-c", _FIT_SCRIPT, str(shared), str(out)], check=True, env=env, timeout=120)
         models.append(out.read_bytes())
     assert models[0] == models[1]
+
+
+def test_lowercase_latin_markup_is_not_a_name():
+    from marsad.pipeline import Pipeline
+    from marsad.io import RawDocument
+
+    text = "قال المتحدث في بغداد <img src=x onerror=alert(1)> إن الوفد وصل إلى طهران."
+    doc = Pipeline.from_config().analyze_raw(RawDocument(path="t", text=text))
+    names = {e.name for e in doc.entities}
+    assert {"بغداد", "طهران"} <= names
+    assert not any(n.isascii() for n in names)

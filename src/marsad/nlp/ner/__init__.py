@@ -3,6 +3,7 @@ cluster and name-list features, trained on ANERcorp by ``marsad train ner``."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from marsad.model import Document, Mention, Token
@@ -12,6 +13,8 @@ from marsad.nlp.ner.tagger import default_tagger as crf_tagger
 from marsad.text.tokens import strip_proclitics
 
 __all__ = ["NerTagger", "create", "default_tagger", "mentions"]
+
+_LOWERCASE_LATIN = re.compile(r"[a-z][a-z0-9 .\-_=]*")
 
 
 @lru_cache(maxsize=1)
@@ -37,6 +40,9 @@ def mentions(text: str, tokens: list[Token], tags: list[str], tagger: NerTagger)
         if strip and first.prefix.endswith("لل"):
             # The elided alef of the article comes back in the quoted text.
             quoted = strip_proclitics(first.text)[1] + text[first.end : last.end]
+        if _LOWERCASE_LATIN.fullmatch(quoted):
+            # Lower-case Latin words in Arabic text are code, markup or common words, not names (BBC, CNN stay).
+            continue
         out.append(Mention(start, last.end, quoted, typ, source="ner"))
     return out
 
