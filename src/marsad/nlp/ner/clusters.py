@@ -15,7 +15,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from marsad.nlp.ner.text import safe_fold as fold
+from marsad.text.normalize import fold
 
 LEVELS = (1024, 256, 64)
 _WORD_RE = re.compile(r"[^\W\d_]+|\d+|[^\w\s]")

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from marsad.nlp.ner.text import safe_fold
+from marsad.text.normalize import fold
 
 _CONJ = ("", "و", "ف")
 _PREP = ("", "ب", "ك", "ل", "لل")
@@ -60,7 +60,7 @@ class Resources:
             for line in fh:
                 if line.strip() and not line.startswith("#"):
                     cls_, _, word = line.rstrip("\n").partition("\t")
-                    triggers.setdefault(safe_fold(word), cls_)
+                    triggers.setdefault(fold(word), cls_)
         return cls(
             clusters,
             {w: frozenset(t) for w, t in tokens.items()},
@@ -110,7 +110,7 @@ class Featurizer:
         if hit is not None:
             return hit
         res = self.res
-        w = safe_fold(surface) or surface
+        w = fold(surface) or surface
         prefix, stem = self.split(w)
         bare = stem[2:] if stem.startswith(_ARTICLE) and len(stem) >= 4 else stem
         if w[0].isdigit():

@@ -15,7 +15,7 @@ import re
 import sys
 from pathlib import Path
 
-from marsad.nlp.ner.text import safe_fold
+from marsad.text.normalize import fold
 
 # Standard Arabic letters only: geonames' "Arabic-script" alternate names are
 # often Persian or Urdu spellings, which would pollute the list.
@@ -24,7 +24,7 @@ _CODE_RE = re.compile(r"\[([~A-Z]+)")
 
 
 def _phrase(name: str) -> str:
-    return " ".join(safe_fold(t) for t in re.split(r"[\s_\-]+", name) if t.strip())
+    return " ".join(fold(t) for t in re.split(r"[\s_\-]+", name) if t.strip())
 
 
 def _person_parts(shared: Path) -> dict[str, int]:
@@ -35,7 +35,7 @@ def _person_parts(shared: Path) -> dict[str, int]:
             cols = line.rstrip("\n").split("\t")
             if len(cols) < 3:
                 continue
-            word = safe_fold(cols[1].replace(" ", ""))
+            word = fold(cols[1].replace(" ", ""))
             if len(word) >= 2:
                 parts[word] = parts.get(word, 0) + int(cols[2])
     return parts

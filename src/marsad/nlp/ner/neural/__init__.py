@@ -16,7 +16,7 @@ import numpy as np
 from marsad.nlp.ner.features import Featurizer, Resources
 from marsad.nlp.ner.neural.embeddings import stem_of
 from marsad.nlp.ner.tagger import resource_dir
-from marsad.nlp.ner.text import safe_fold
+from marsad.text.normalize import fold
 
 MODEL_NAME = "model.onnx"
 META_NAME = "meta.json"
@@ -46,12 +46,12 @@ class Encoder:
         return [[f for f in fs if f.split("=", 1)[0] in FEATURE_KEYS] for fs in self.featurizer.sentence(words)]
 
     def word_id(self, word: str) -> int:
-        norm = safe_fold(word) or word
+        norm = fold(word) or word
         return self.words.get(stem_of(norm), self.words.get(norm, UNK))
 
     def encode(self, words: list[str]) -> tuple[list[int], list[list[int]], list[list[int]]]:
         wid = [self.word_id(w) for w in words]
-        cid = [[self.chars.get(c, UNK) for c in (safe_fold(w) or w)[:MAX_CHARS]] for w in words]
+        cid = [[self.chars.get(c, UNK) for c in (fold(w) or w)[:MAX_CHARS]] for w in words]
         fid = [[self.feats[f] for f in fs if f in self.feats] for fs in self.features(words)]
         return wid, cid, fid
 

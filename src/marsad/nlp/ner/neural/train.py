@@ -23,7 +23,7 @@ from marsad.nlp.ner.neural import (
 )
 from marsad.nlp.ner.neural.embeddings import pretrain, stem_of
 from marsad.nlp.ner.tagger import resource_dir
-from marsad.nlp.ner.text import safe_fold
+from marsad.text.normalize import fold
 from marsad.nlp.ner.train import CORPUS_DIR, TRAIN_FILE, split_dev
 
 TAGS = ["O"] + [f"{p}-{t}" for t in ("PER", "ORG", "LOC", "MISC") for p in "BI"]
@@ -32,7 +32,7 @@ SHIPPED_WORDS = 50_000  # most frequent corpus words kept, plus every training w
 
 def _vocab(vocab: list[str], vectors: np.ndarray, sentences) -> tuple[list[str], np.ndarray]:
     """Shipped word list (pad, unk, then words) and its vector matrix."""
-    needed = {stem_of(safe_fold(w) or w) for ws, _ in sentences for w in ws}
+    needed = {stem_of(fold(w) or w) for ws, _ in sentences for w in ws}
     keep = [i for i, w in enumerate(vocab) if i < SHIPPED_WORDS or w in needed]
     words = ["<pad>", "<unk>"] + [vocab[i] for i in keep]
     mat = np.zeros((len(words), vectors.shape[1]), np.float32)
@@ -49,7 +49,7 @@ def _symbols(encoder_featurizer: Featurizer, sentences) -> tuple[list[str], list
     feats: Counter[str] = Counter()
     for words, _ in sentences:
         for w in words:
-            chars.update((safe_fold(w) or w)[:MAX_CHARS])
+            chars.update((fold(w) or w)[:MAX_CHARS])
         for fs in probe.features(words):
             feats.update(fs)
     return ["<pad>", "<unk>"] + sorted(c for c, n in chars.items() if n >= 2), ["<pad>"] + sorted(f for f, n in feats.items() if n >= 2)
