@@ -79,6 +79,8 @@ def page(server):
             "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--headless=new"])
         pg = browser.new_page(viewport={"width": 1280, "height": 900})
+        # A loaded two-core CI machine can take a while to lay out the world map; fail late, not flakily.
+        pg.set_default_timeout(90_000)
         pg.dialogs = []
         pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
         pg.errors = []
