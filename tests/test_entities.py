@@ -155,3 +155,13 @@ def test_aliases_and_repeated_names(linker):
 def test_empty_document(linker):
     doc = linker(Document(id="e", path="e", text=""))
     assert doc.entities == []
+
+
+def test_a_stray_diacritic_or_a_bare_title_never_breaks_entity_merging():
+    from marsad.io import RawDocument
+    from marsad.pipeline import Pipeline
+
+    text = "قال الرئيس الروسي فلاديمير بوتين ّ إن موسكو لن تسمح بتقسيم سوريا، وأضاف الرئيس أن ّ القوات الروسية باقية."
+    doc = Pipeline.from_config().analyze_raw(RawDocument(path="t", text=text))
+    assert doc.error is None
+    assert all(e.name.strip("\u0651 ") for e in doc.entities)

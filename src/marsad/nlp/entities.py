@@ -280,6 +280,8 @@ class EntityLinker:
         first_of = {tk: by_key[tk] for tk in distinct}
         for typ, key in distinct:
             tokens = key.split()
+            if not tokens:  # a mention that was nothing but a title or a clitic
+                continue
             # A shorter name that begins, or for a person ends, a unique longer one.
             if typ in ("PER", "ORG"):
                 longer = [

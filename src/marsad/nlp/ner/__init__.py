@@ -10,6 +10,7 @@ from marsad.model import Document, Mention, Token
 from marsad.nlp.ner.conll import spans
 from marsad.nlp.ner.tagger import NerTagger
 from marsad.nlp.ner.tagger import default_tagger as crf_tagger
+from marsad.text.normalize import fold
 from marsad.text.tokens import strip_proclitics
 
 __all__ = ["NerTagger", "create", "default_tagger", "mentions"]
@@ -40,8 +41,9 @@ def mentions(text: str, tokens: list[Token], tags: list[str], tagger: NerTagger)
         if strip and first.prefix.endswith("لل"):
             # The elided alef of the article comes back in the quoted text.
             quoted = strip_proclitics(first.text)[1] + text[first.end : last.end]
-        if _LOWERCASE_LATIN.fullmatch(quoted):
-            # Lower-case Latin words in Arabic text are code, markup or common words, not names (BBC, CNN stay).
+        if not fold(quoted).strip() or _LOWERCASE_LATIN.fullmatch(quoted):
+            # A stray diacritic is no name, nor are lower-case Latin words in Arabic text:
+            # code, markup or common words (BBC, CNN stay).
             continue
         out.append(Mention(start, last.end, quoted, typ, source="ner"))
     return out
