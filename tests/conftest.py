@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -35,3 +36,19 @@ def run_marsad(*args: str, stdin: bytes | None = None, check: bool = True) -> su
 def analyze(*args: str, stdin: bytes | None = None) -> list[dict]:
     proc = run_marsad("analyze", *args, stdin=stdin)
     return [json.loads(line) for line in proc.stdout.decode("utf-8").splitlines()]
+
+
+def make_doc(text: str, entities: list[tuple[str, str]]):
+    """A document with sentences and one entity per (type, name), mentioned wherever the name occurs
+    as a word (after a clitic و ب ل ف)."""
+    from marsad.model import Document, Entity, Mention
+    from marsad.text.sentences import split
+
+    doc = Document(id="t", path="t", text=text)
+    doc.sentences = split(text)
+    for k, (etype, name) in enumerate(entities, start=1):
+        ent = Entity(id=f"e{k}", type=etype, name=name)
+        for m in re.finditer(r"(?<!\w)(?:[وبلف]|لل)?(" + re.escape(name) + r")(?!\w)", text):
+            ent.mentions.append(Mention(m.start(1), m.end(1), name, etype, ent.id))
+        doc.entities.append(ent)
+    return doc

@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 import json
-import re
 from importlib import resources
 
 import pytest
 
-from marsad.model import Document, Entity, Mention
+from marsad.model import Document
 from marsad.nlp.events import candidates, create, entity_at, extract, trigger_lexicon
 from marsad.text.sentences import split
 
-
-def make_doc(text: str, entities: list[tuple[str, str]]) -> Document:
-    """A document with sentences and one entity per (type, name), mentioned wherever the name occurs
-    as a word (after a clitic و ب ل ف)."""
-    doc = Document(id="t", path="t", text=text)
-    doc.sentences = split(text)
-    for k, (etype, name) in enumerate(entities, start=1):
-        ent = Entity(id=f"e{k}", type=etype, name=name)
-        for m in re.finditer(r"(?<!\w)(?:[وبلف]|لل)?(" + re.escape(name) + r")(?!\w)", text):
-            ent.mentions.append(Mention(m.start(1), m.end(1), name, etype, ent.id))
-        doc.entities.append(ent)
-    return doc
+from conftest import make_doc
 
 
 def roles(doc: Document, event) -> tuple:

@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-import re
 
-from marsad.model import Document, Entity, Mention
 from marsad.nlp.events import create as create_events
 from marsad.nlp.sources import create, extract
-from marsad.text.sentences import split
 
-
-def make_doc(text: str, entities: list[tuple[str, str]]) -> Document:
-    doc = Document(id="t", path="t", text=text)
-    doc.sentences = split(text)
-    for k, (etype, name) in enumerate(entities, start=1):
-        ent = Entity(id=f"e{k}", type=etype, name=name)
-        for m in re.finditer(r"(?<!\w)(?:[وبلف]|لل)?(" + re.escape(name) + r")(?!\w)", text):
-            ent.mentions.append(Mention(m.start(1), m.end(1), name, etype, ent.id))
-        doc.entities.append(ent)
-    return doc
+from conftest import make_doc
 
 
 def chain(claim) -> list[tuple[str, str]]:

@@ -339,17 +339,21 @@ def resolve_anaphor(toks: list[Token], ph: Phrase, history: list[list[Source]]) 
     return None
 
 
+def _phrase_sources(doc, toks, ph, slots, history: list[list[Source]]) -> list[Source]:
+    """The sources a phrase names: an anaphor ("هذه المصادر") resolves to earlier sources, else the phrase itself."""
+    resolved = resolve_anaphor(toks, ph, history) if _is_anaphor(toks, ph) else None
+    if resolved:
+        return resolved
+    src = _source(doc, toks, ph, slots)
+    return [src] if src else []
+
+
 def _chain_from(doc, toks, j, slots, history: list[list[Source]]) -> tuple[list[Source], int]:
     """Sources from the phrase at ``j``: itself, then ``عن X`` cited, ``لـ X`` reported to."""
     ph = phrase_after(toks, j, slots)
     if ph is None:
         return [], j
-    resolved = resolve_anaphor(toks, ph, history) if _is_anaphor(toks, ph) else None
-    if resolved:
-        chain = resolved
-    else:
-        src = _source(doc, toks, ph, slots)
-        chain = [src] if src else []
+    chain = _phrase_sources(doc, toks, ph, slots, history)
     k = ph.last + 1
     while k < len(toks) and toks[k].text in _QUOTES:
         k += 1
@@ -419,12 +423,7 @@ def _claims_in(doc: Document, sent: Sentence, history: list[list[Source]], recen
             elif not chain and not weak and _takes_content(toks, i):
                 ph = phrase_before(toks, i, lo, slots)
                 if ph is not None:
-                    resolved = resolve_anaphor(toks, ph, history) if _is_anaphor(toks, ph) else None
-                    if resolved:
-                        chain = resolved
-                    else:
-                        src = _source(doc, toks, ph, slots)
-                        chain = [src] if src else []
+                    chain = _phrase_sources(doc, toks, ph, slots, history)
                     # the subject may still cite or report to someone after the verb
                     more, k2 = _chain_from(doc, toks, i + 1, slots, [])
                     chain += more
