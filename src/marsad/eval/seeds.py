@@ -177,30 +177,20 @@ def evaluate(gold_path: Path, seeds_dir: Path, pipeline: Optional[Pipeline] = No
         missed: dict[str, list[str]] = {c: [] for c in CATEGORIES}
         if doc.error is not None:
             missed["error"] = [f"{doc.error.code}: {doc.error.message}"]
+        def tally(check: str, ok: bool, miss: str) -> None:
+            totals[check][0] += ok
+            totals[check][1] += 1
+            if not ok:
+                missed[check].append(miss)
+
         for e in g.get("entities", []):
-            ok = match_entity(e, doc)
-            totals["entities"][0] += ok
-            totals["entities"][1] += 1
-            if not ok:
-                missed["entities"].append(f"{e['type']} {e['name']}")
+            tally("entities", match_entity(e, doc), f"{e['type']} {e['name']}")
         for e in g.get("events", []):
-            ok = match_event(e, doc, g.get("entities", []))
-            totals["events"][0] += ok
-            totals["events"][1] += 1
-            if not ok:
-                missed["events"].append(f"{e['type']} actor={e.get('actor')} | {e['evidence']}")
+            tally("events", match_event(e, doc, g.get("entities", [])), f"{e['type']} actor={e.get('actor')} | {e['evidence']}")
         for a in g.get("attributions", []):
-            ok = match_attribution(a, doc)
-            totals["attributions"][0] += ok
-            totals["attributions"][1] += 1
-            if not ok:
-                missed["attributions"].append(f"{a.get('source') or a.get('source_chain')} | {a['claim_contains']}")
+            tally("attributions", match_attribution(a, doc), f"{a.get('source') or a.get('source_chain')} | {a['claim_contains']}")
         for d in g.get("dates", []):
-            ok = match_date(d, doc)
-            totals["dates"][0] += ok
-            totals["dates"][1] += 1
-            if not ok:
-                missed["dates"].append(f"{d['text']} ({d.get('value')})")
+            tally("dates", match_date(d, doc), f"{d['text']} ({d.get('value')})")
         problems = check_boilerplate(g, doc)
         totals["boilerplate"][0] += not problems
         totals["boilerplate"][1] += 1
