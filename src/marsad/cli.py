@@ -17,6 +17,7 @@ from typing import Any, Iterator
 COMMAND_MODULES = [
     "marsad.commands.analyze",
     "marsad.commands.store",
+    "marsad.commands.corpus",
     "marsad.commands.ner",
     "marsad.commands.lexicon",
     "marsad.commands.kb",

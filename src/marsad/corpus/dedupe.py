@@ -90,6 +90,9 @@ class DuplicateIndex:
         best = max(m.jaccard(self._hashes[c]) for c in candidates)
         return Copy(doc_id, earliest, best) if earliest != doc_id else None
 
+    def __contains__(self, doc_id: str) -> bool:
+        return doc_id in self._hashes
+
     def similarity(self, a: str, b: str) -> float:
         """Estimated Jaccard similarity of two indexed documents' shingles."""
         return self._hashes[a].jaccard(self._hashes[b])

@@ -111,8 +111,10 @@ class Story:
 class StoryClusterer:
     """Incremental clustering of reports into stories, blocked by entity and date."""
 
-    def __init__(self, window_days: int = 3, threshold: float = 0.3, min_shared_entities: int = 1):
+    def __init__(self, window_days: int = 3, threshold: float = 0.3, min_shared_entities: int = 1, max_span_days: int = 7):
         self.window = dt.timedelta(days=window_days)
+        # Ongoing coverage (a war, a negotiation) would otherwise chain into one story of months.
+        self.max_span = dt.timedelta(days=max_span_days)
         self.threshold = threshold
         self.min_shared_entities = min_shared_entities
         self.stories: dict[str, Story] = {}
@@ -130,7 +132,9 @@ class StoryClusterer:
     def _in_window(self, report: Report, story: Story) -> bool:
         if report.published is None or story.first is None:
             return True
-        return story.first - self.window <= report.published <= story.last + self.window
+        if not story.first - self.window <= report.published <= story.last + self.window:
+            return False
+        return max(story.last, report.published) - min(story.first, report.published) <= self.max_span
 
     def add(self, obj: dict[str, Any]) -> str:
         """Place one analysed document (a contract object); return its story id."""

@@ -135,6 +135,31 @@ MIGRATIONS: list[dict[str, list[str]]] = [
             "CREATE INDEX doc_terms_tsv ON doc_terms USING GIN (tsv)",
         ],
     },
+    # 2: corpus-level records (marsad.store.corpus), rebuilt whole from the documents; ``data`` holds each as JSON.
+    {
+        "common": [
+            "CREATE TABLE corpus_state (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            "CREATE TABLE corpus_copies (doc_id TEXT PRIMARY KEY, original TEXT NOT NULL, similarity REAL NOT NULL)",
+            "CREATE INDEX corpus_copies_original ON corpus_copies (original)",
+            """CREATE TABLE corpus_stories (
+                id TEXT PRIMARY KEY, first_date TEXT, last_date TEXT, reports INTEGER NOT NULL,
+                outlets INTEGER NOT NULL, data TEXT NOT NULL
+            )""",
+            "CREATE INDEX corpus_stories_first ON corpus_stories (first_date)",
+            "CREATE TABLE corpus_story_docs (doc_id TEXT PRIMARY KEY, story_id TEXT NOT NULL)",
+            "CREATE INDEX corpus_story_docs_story ON corpus_story_docs (story_id)",
+            """CREATE TABLE corpus_events (
+                id TEXT PRIMARY KEY, story_id TEXT NOT NULL, type TEXT NOT NULL, first_date TEXT,
+                reports INTEGER NOT NULL, outlets INTEGER NOT NULL, data TEXT NOT NULL
+            )""",
+            "CREATE INDEX corpus_events_type ON corpus_events (type)",
+            """CREATE TABLE corpus_claims (
+                id TEXT PRIMARY KEY, story_id TEXT NOT NULL, first_date TEXT, reports INTEGER NOT NULL,
+                outlets INTEGER NOT NULL, single_sourced INTEGER NOT NULL, contested INTEGER NOT NULL, data TEXT NOT NULL
+            )""",
+            "CREATE TABLE corpus_outlets (outlet TEXT PRIMARY KEY, documents INTEGER NOT NULL, data TEXT NOT NULL)",
+        ],
+    },
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
