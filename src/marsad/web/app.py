@@ -28,6 +28,7 @@ from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from marsad.model import SOURCE_KINDS
+from marsad.web.api_corpus import router as corpus_router
 from marsad.web.backend import Backend
 from marsad.web.render import document_layers, entity_url, highlight
 
@@ -71,6 +72,7 @@ def create_app(backend: Backend, token: Optional[str] = None, max_upload: int = 
         redoc_url=None,
     )
     app.state.backend = backend
+    app.include_router(corpus_router)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.autoescape = True
     templates.env.globals.update(entity_url=entity_url, quote=lambda s: quote(s or "", safe=""))
