@@ -163,3 +163,13 @@ def test_snippet_window_and_escaping():
     assert snip.html.startswith("… ")
     assert "&lt;<mark>قاآني</mark>&gt;" in snip.html
     assert len(snip.highlights) == 1
+
+
+def test_snippet_marks_every_spelling_of_the_query_words():
+    text = "وَصَلَ وَفْدُ الأُمَمِ المتّحدة إلى بِالعِراقِ، ثم زار العـــراق مجدداً. وقالت إِحدى الإداريات إن الاجتماعات انتهت."
+    terms = {t for w in query_words("عراق امم اداريه اجتماع") for t in w}
+    snip = snippet(text, terms)
+    marked = [text[s:e] for s, e in snip.highlights]
+    assert marked == ["الأُمَمِ", "بِالعِراقِ", "العـــراق", "الإداريات", "الاجتماعات"]
+    assert snip.html.count("<mark>") == 5 and "<mark>وَفْدُ" not in snip.html
+    assert snippet(text, {"سوريا"}).highlights == []

@@ -363,11 +363,14 @@ class Store:
             sql = f"SELECT d.id, 0 FROM documents d WHERE {' AND '.join(where)} ORDER BY d.published DESC, d.seq LIMIT ?"
             ranked = [(r[0], 0.0) for r in self.execute(sql, params + [limit])] if len(where) > 1 else []
         terms = {t for w in words for t in w}
+        rows = {}
+        if ranked:  # one query for all hits, not one per hit
+            marks = ", ".join("?" for _ in ranked)
+            sql = f"SELECT id, path, title, published, outlet, text FROM documents WHERE id IN ({marks})"
+            rows = {r[0]: r[1:] for r in self.execute(sql, [doc_id for doc_id, _ in ranked])}
         hits = []
         for doc_id, score in ranked:
-            path, title, published, doc_outlet, text = self.execute(
-                "SELECT path, title, published, outlet, text FROM documents WHERE id = ?", (doc_id,)
-            ).fetchone()
+            path, title, published, doc_outlet, text = rows[doc_id]
             snip = snippet(text or "", terms)
             hits.append({
                 "id": doc_id, "path": path, "title": title, "published": published, "outlet": doc_outlet,

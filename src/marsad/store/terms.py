@@ -72,28 +72,86 @@ def _folded(surface: str) -> str:
     return fold(surface)
 
 
+@lru_cache(maxsize=1)
+def _surface_classes() -> tuple[dict[str, str], str]:
+    """For each folded character, the characters that fold to it; and the characters fold drops inside a word."""
+    variants: dict[str, set[str]] = {}
+    dropped = []
+    for cp in list(range(0x00, 0x0800)) + list(range(0xFB50, 0xFF00)):
+        ch = chr(cp)
+        if ch.isspace():
+            continue
+        folded = fold(ch)
+        if folded == "":
+            dropped.append(ch)
+        elif len(folded) == 1 and folded != ch:
+            variants.setdefault(folded, set()).add(ch)
+    classes = {f: "[" + re.escape(f) + "".join(re.escape(c) for c in sorted(chs)) + "]" for f, chs in variants.items()}
+    return classes, "[" + "".join(re.escape(c) for c in dropped) + "]*"
+
+
+@lru_cache(maxsize=4096)
+def _surface_pattern(terms: frozenset[str]) -> re.Pattern[str]:
+    """Matches, in unfolded text, any spelling that folds to one of ``terms`` (diacritics and variants included)."""
+    classes, dropped = _surface_classes()
+    forms = [dropped.join(classes.get(c, re.escape(c)) for c in t) for t in sorted(terms, key=len, reverse=True) if t]
+    return re.compile("|".join(forms) or "(?!)")
+
+
+def _word_start(text: str, pos: int) -> int:
+    while pos > 0 and _SNIPPET_WORD.match(text, pos - 1, pos):
+        pos -= 1
+    return pos
+
+
 def snippet(text: str, terms: Iterable[str], width: int = 32) -> Snippet:
-    """The window of about ``width`` words holding the most matches, with matches marked."""
+    """The window of about ``width`` words holding the most matches, with matches marked.
+
+    Candidate words are found by a regular expression over the unfolded text, so the cost is in the
+    number of matches, not of words: only candidates are folded and reduced to their terms.
+    """
     wanted = set(terms)
-    words = [(m.start(), m.end(), _folded(m.group())) for m in _SNIPPET_WORD.finditer(text)]
-    if not words:
-        return Snippet("", [])
-    # Every term of a word is a substring of its folded form: test that first, it is much cheaper.
-    hits = [
-        i for i, (_, _, norm) in enumerate(words)
-        if any(w in norm for w in wanted) and wanted.intersection(word_terms(norm))
-    ]
-    highlights = [(words[i][0], words[i][1]) for i in hits]
-    best_start, best_count, j = 0, 0, 0
-    for k, first in enumerate(hits):
-        while j < len(hits) and hits[j] < first + width:
+    # A word holding a term holds each shorter term it contains: searching for the minimal ones finds every candidate.
+    minimal = frozenset(t for t in wanted if not any(u != t and u in t for u in wanted))
+    highlights: list[tuple[int, int]] = []
+    for m in _surface_pattern(minimal).finditer(text):
+        if highlights and m.start() < highlights[-1][1]:
+            continue  # another match inside a word already taken
+        start = _word_start(text, m.start())
+        word = _SNIPPET_WORD.match(text, start)
+        if word and wanted.intersection(word_terms(_folded(word.group()))):
+            highlights.append(word.span())
+    # Word index of each match, counting white space between matches: exact for text written with spaces,
+    # and a tenth of the cost of counting the words themselves.
+    index, pos, positions = 0, 0, []
+    for s, _ in highlights:
+        index += text.count(" ", pos, s) + text.count("\n", pos, s)
+        positions.append(index)
+        pos = s
+    best, best_count, j = 0, 0, 0
+    for k, first in enumerate(positions):
+        while j < len(positions) and positions[j] < first + width:
             j += 1
         if j - k > best_count:
-            best_start, best_count = first, j - k
-    lo = max(0, best_start - width // 4)
-    hi = min(len(words), lo + width)
-    start, end = words[lo][0], words[hi - 1][1]
-    parts: list[str] = ["… " if lo > 0 else ""]
+            best, best_count = k, j - k
+    # The window opens a quarter of its width before its first match.
+    anchor = highlights[best][0] if highlights else 0
+    back = width // 4 if highlights else 0
+    start = anchor
+    if back:
+        reach = 16 * back
+        while True:
+            lo = max(0, anchor - reach)
+            before = [w.start() for w in _SNIPPET_WORD.finditer(text, lo, anchor)]
+            if len(before) > back or lo == 0:  # more than needed: the first may be cut by ``lo``
+                start = before[-min(back, len(before))] if before else anchor
+                break
+            reach *= 4
+    window = [w for _, w in zip(range(width), _SNIPPET_WORD.finditer(text, start))]
+    if not window:
+        return Snippet("", [])
+    start, end = window[0].start(), window[-1].end()
+    parts: list[str] = ["… " if _SNIPPET_WORD.search(text, 0, start) else ""]
     pos = start
     for s, e in highlights:
         if s < start or e > end:
@@ -101,5 +159,5 @@ def snippet(text: str, terms: Iterable[str], width: int = 32) -> Snippet:
         parts += [html.escape(text[pos:s], quote=False), "<mark>", html.escape(text[s:e], quote=False), "</mark>"]
         pos = e
     parts.append(html.escape(text[pos:end], quote=False))
-    parts.append(" …" if hi < len(words) else "")
+    parts.append(" …" if _SNIPPET_WORD.search(text, end) else "")
     return Snippet("".join(parts).replace("\n", " "), highlights)
