@@ -116,7 +116,7 @@ def build(contracts: Iterable[dict[str, Any]], duplicates: Optional[dict[str, st
             clusterer.add(d.contract)
     event_of_report: dict[tuple[str, str], str] = {}
     for story in clusterer.stories.values():
-        members = [by_id[i] for i in story.reports]
+        members = sorted((by_id[i] for i in story.reports), key=Doc.order)
         story_id = f"s:{members[0].id}"
         events = consolidate_events(members, window_days)
         claims = consolidate_claims(members, events)

@@ -7,7 +7,8 @@ Copies (near-duplicates) never reach this module: they are not new evidence.
 - Events: reports' events of the same PLOVER type whose actors and targets
   (corpus-level entity keys) do not conflict and whose dates fall within a
   window are one event. Events in an auxiliary mode (negated, future,
-  hypothetical, historical ...) did not happen then and are left out.
+  hypothetical, historical ...) or told in a denial did not happen then and
+  are left out.
 - Claims: claims whose sentences share enough content words, or that back
   the same consolidated event and share some words, are one claim. Its
   earliest report and the last hop of that report's chain are its origin; it
@@ -141,8 +142,8 @@ def consolidate_events(docs: list[Doc], window_days: int = 3) -> list[CorpusEven
     events: list[CorpusEvent] = []
     for doc in docs:
         for v in doc.contract.get("events") or []:
-            if v.get("mode") in skip:
-                continue
+            if v.get("mode") in skip or denial_cue(doc.span(v.get("sentence"))):
+                continue  # did not happen (then), or is being denied: not a report of the event
             roles = {r: doc.keys.get(v.get(r) or "") for r in ROLES}
             date = _day((v.get("date") or {}).get("value")) or _day(doc.published)
             report = EventReport(doc, v, roles, date)

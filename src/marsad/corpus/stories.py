@@ -120,6 +120,7 @@ class StoryClusterer:
         self.stories: dict[str, Story] = {}
         self._by_entity: dict[str, set[str]] = {}
         self.story_of: dict[str, str] = {}
+        self._next = 1
 
     def similarity(self, report: Report, story: Story) -> float:
         entities = _weighted_jaccard(report.entities, story.entities)
@@ -145,22 +146,45 @@ class StoryClusterer:
         for key in report.entities:
             for story_id in self._by_entity.get(key, ()):
                 candidates[story_id] += 1
-        best_id, best_score = None, self.threshold
+        matches: list[tuple[float, str]] = []
         for story_id, shared in candidates.items():
             story = self.stories[story_id]
             if shared < self.min_shared_entities or not self._in_window(report, story):
                 continue
             score = self.similarity(report, story)
-            if score >= best_score:
-                best_id, best_score = story_id, score
-        if best_id is None:
-            best_id = f"s{len(self.stories) + 1}"
+            if score >= self.threshold:
+                matches.append((score, story_id))
+        if not matches:
+            best_id = f"s{self._next}"
+            self._next += 1
             self.stories[best_id] = Story(best_id)
+        else:
+            matches.sort(reverse=True)
+            best_id = matches[0][1]
+            # A report that fits two stories bridges them: they were one story told in words too different to
+            # meet before (order of arrival decides what a single pass sees first).
+            for _, other_id in matches[1:]:
+                self._merge(best_id, other_id)
         self.stories[best_id].add(report)
         for key in report.entities:
             self._by_entity.setdefault(key, set()).add(best_id)
         self.story_of[report.doc_id] = best_id
         return best_id
+
+    def _merge(self, into_id: str, other_id: str) -> None:
+        into, other = self.stories[into_id], self.stories.pop(other_id)
+        into.reports += other.reports
+        into.entities.update(other.entities)
+        into.terms.update(other.terms)
+        into.event_types.update(other.event_types)
+        into.first = min(filter(None, (into.first, other.first)), default=None)
+        into.last = max(filter(None, (into.last, other.last)), default=None)
+        for key in other.entities:
+            ids = self._by_entity[key]
+            ids.discard(other_id)
+            ids.add(into_id)
+        for doc_id in other.reports:
+            self.story_of[doc_id] = into_id
 
 
 def cluster(objs: Iterable[dict[str, Any]], **options: Any) -> list[Story]:
