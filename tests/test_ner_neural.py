@@ -10,7 +10,8 @@ import pytest
 
 pytest.importorskip("onnxruntime")
 
-from marsad.nlp.ner.neural import RESOURCE_FILES, NeuralNerTagger, has_model, viterbi
+from marsad.nlp.ner.conll import read_conll
+from marsad.nlp.ner.neural import RESOURCE_FILES, NeuralNerTagger, has_model, viterbi, viterbi_batch
 from marsad.nlp.ner.tagger import resource_dir
 
 SENTENCE = "وقال الرئيس الأمريكي باراك أوباما في واشنطن إن الأمم المتحدة ستجتمع".split()
@@ -22,6 +23,17 @@ def test_viterbi_follows_transitions():
     zero = np.zeros(2, np.float32)
     assert viterbi(em, trans, zero, zero) == [0, 0, 0]
     assert viterbi(em, np.zeros((2, 2), np.float32), zero, zero) == [0, 1, 1]
+
+
+def test_batched_viterbi_decodes_each_sentence_within_its_length():
+    rng = np.random.default_rng(0)
+    trans, start, end = (rng.normal(size=shape).astype(np.float32) for shape in ((5, 5), 5, 5))
+    lengths = np.array([7, 1, 4, 7])
+    em = rng.normal(size=(4, 7, 5)).astype(np.float32)
+    em[2, 4:] = 100.0  # padding must not pull the path
+    paths = viterbi_batch(em, lengths, trans, start, end)
+    assert [len(p) for p in paths] == [7, 1, 4, 7]
+    assert paths == [viterbi(em[k, :n], trans, start, end) for k, n in enumerate(lengths)]
 
 
 def test_tiny_model_round_trip(tmp_path):
@@ -52,3 +64,14 @@ def test_shipped_model_tags_a_news_sentence():
     assert tags[3:5] == ["B-PER", "I-PER"]
     assert tags[6] == "B-LOC"
     assert tags[8:10] == ["B-ORG", "I-ORG"]
+
+
+@pytest.mark.skipif(not has_model(), reason="no shipped neural NER model")
+def test_batched_tagging_gives_each_sentence_its_own_tags(shared):
+    """Sentences of many lengths and longest words, tagged in batches, as when tagged alone."""
+    sentences = [words for words, _ in read_conll(shared / "data/ner/anercorp/ANERCorp_CamelLab_test.txt")[:300]]
+    sentences += [SENTENCE, SENTENCE[:3], []]
+    tagger = NeuralNerTagger()
+    batched = tagger.tag_many(sentences)
+    assert batched == [tagger.tag(s) if s else [] for s in sentences]
+    assert sum(t != "O" for tags in batched for t in tags) > 300

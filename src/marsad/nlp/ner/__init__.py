@@ -51,12 +51,23 @@ def mentions(text: str, tokens: list[Token], tags: list[str], tagger: NerTagger)
 
 def create():
     tagger = default_tagger()
+    tag_many = getattr(tagger, "tag_many", None)
+    ready: dict[tuple[str, ...], list[str]] = {}
+
+    def prepare(docs: list[Document]) -> None:
+        # The neural tagger runs fastest on many sentences at once; the CRF has no batch mode.
+        ready.clear()
+        if tag_many is not None:
+            sents = list(dict.fromkeys(tuple(t.text for t in s.tokens) for d in docs for s in d.sentences if s.tokens))
+            ready.update(zip(sents, tag_many([list(s) for s in sents])))
 
     def ner(doc: Document) -> Document:
         for sent in doc.sentences:
             if sent.tokens:
-                tags = tagger.tag([t.text for t in sent.tokens])
+                words = [t.text for t in sent.tokens]
+                tags = ready.get(tuple(words)) or tagger.tag(words)
                 doc.mentions.extend(mentions(doc.text, sent.tokens, tags, tagger))
         return doc
 
+    ner.prepare = prepare
     return ner

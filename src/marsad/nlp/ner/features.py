@@ -105,10 +105,15 @@ class Featurizer:
         return "", norm
 
     def _word(self, surface: str) -> tuple[str, list[str], dict[int, list[str]]]:
-        """(stem, features at position 0, features by window offset) of one word."""
         hit = self._cache.get(surface)
-        if hit is not None:
-            return hit
+        if hit is None:
+            hit = self.word(surface)
+            if len(self._cache) < 500_000:
+                self._cache[surface] = hit
+        return hit
+
+    def word(self, surface: str) -> tuple[str, list[str], dict[int, list[str]]]:
+        """(stem, features at position 0, features by window offset) of one word, uncached."""
         res = self.res
         w = fold(surface) or surface
         prefix, stem = self.split(w)
@@ -164,10 +169,7 @@ class Featurizer:
             ctx_keys += ["c2=" + cl[2], "c3=" + cl[3]]
         near = ctx_keys + ["p=" + prefix] + (["c1=" + cl[1]] if cl else []) + (["nisba"] if nisba else [])
         by_offset = {o: [f"{o}:{k}" for k in (near if abs(o) == 1 else ctx_keys)] for o in WINDOW}
-        hit = (stem, core, by_offset)
-        if len(self._cache) < 500_000:
-            self._cache[surface] = hit
-        return hit
+        return stem, core, by_offset
 
     def _nisba(self, bare: str) -> bool:
         """Is ``bare`` a relative adjective of a known place (مصري ← مصر, الأمريكية ← أمريكا)?"""
@@ -195,10 +197,10 @@ class Featurizer:
                 else:
                     f.append(f"{o}:BOS" if j < 0 else f"{o}:EOS")
             feats.append(f)
-        self._phrases([x[0] for x in info], feats)
+        self.phrases([x[0] for x in info], feats)
         return feats
 
-    def _phrases(self, stems: list[str], feats: list[list[str]]) -> None:
+    def phrases(self, stems: list[str], feats: list[list[str]]) -> None:
         """Mark longest multi-word name-list matches (B-/I- by type)."""
         phrases = self.res.gaz_phrases
         i, n = 0, len(stems)

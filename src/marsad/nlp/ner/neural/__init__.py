@@ -7,6 +7,7 @@ onnxruntime, and decoding is a numpy Viterbi over the exported transitions.
 
 from __future__ import annotations
 
+import itertools
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +28,8 @@ MAX_CHARS = 20
 # word vectors and the character CNN).
 FEATURE_KEYS = frozenset(("p", "sh", "al", "fq", "len", "c1", "c2", "c3", "c", "sc1", "sc2", "g", "t", "alr", "nisba", "gp"))
 PAD, UNK = 0, 1
+# Distinct word forms whose encoding is kept (about 0.5 KiB each).
+CACHE_WORDS = 200_000
 
 
 def neural_dir() -> Path:
@@ -41,19 +44,37 @@ class Encoder:
         self.words = {w: i for i, w in enumerate(words)}
         self.chars = {c: i for i, c in enumerate(chars)}
         self.feats = {f: i for i, f in enumerate(feats)}
+        self._cache: dict[str, tuple[int, tuple[int, ...], tuple[int, ...], str]] = {}
 
     def features(self, words: list[str]) -> list[list[str]]:
         return [[f for f in fs if f.split("=", 1)[0] in FEATURE_KEYS] for fs in self.featurizer.sentence(words)]
 
-    def word_id(self, word: str) -> int:
-        norm = fold(word) or word
-        return self.words.get(stem_of(norm), self.words.get(norm, UNK))
+    def _word(self, word: str) -> tuple[int, tuple[int, ...], tuple[int, ...], str]:
+        """(word id, character ids, ids of the word's own features, stem) of one surface form.
+
+        Everything but the multi-word name-list matches depends on the word alone,
+        so it is computed once per distinct form (news repeats its words a lot).
+        """
+        hit = self._cache.get(word)
+        if hit is None:
+            norm = fold(word) or word
+            stem, core, _ = self.featurizer.word(word)
+            hit = (
+                self.words.get(stem_of(norm), self.words.get(norm, UNK)),
+                tuple(self.chars.get(c, UNK) for c in norm[:MAX_CHARS]),
+                tuple(self.feats[f] for f in core if f.split("=", 1)[0] in FEATURE_KEYS and f in self.feats),
+                stem,
+            )
+            if len(self._cache) < CACHE_WORDS:
+                self._cache[word] = hit
+        return hit
 
     def encode(self, words: list[str]) -> tuple[list[int], list[list[int]], list[list[int]]]:
-        wid = [self.word_id(w) for w in words]
-        cid = [[self.chars.get(c, UNK) for c in (fold(w) or w)[:MAX_CHARS]] for w in words]
-        fid = [[self.feats[f] for f in fs if f in self.feats] for fs in self.features(words)]
-        return wid, cid, fid
+        info = [self._word(w) for w in words]
+        phrases: list[list[str]] = [[] for _ in words]
+        self.featurizer.phrases([x[3] for x in info], phrases)
+        fid = [[*x[2], *(self.feats[f] for f in gp if f in self.feats)] for x, gp in zip(info, phrases)]
+        return [x[0] for x in info], [list(x[1]) for x in info], fid
 
 
 def pad_batch(encoded: list[tuple[list[int], list[list[int]], list[list[int]]]]) -> dict[str, np.ndarray]:
@@ -77,16 +98,26 @@ def pad_batch(encoded: list[tuple[list[int], list[list[int]], list[list[int]]]])
 
 def viterbi(emissions: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[int]:
     """Best tag path of one sentence's emissions [T, K]."""
-    score = start + emissions[0]
+    return viterbi_batch(emissions[None], np.array([len(emissions)]), trans, start, end)[0]
+
+
+def viterbi_batch(emissions: np.ndarray, lengths: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[list[int]]:
+    """Best tag paths of a padded batch of emissions [B, T, K]; a sentence's padding is never read."""
+    b, t, _ = emissions.shape
+    score = start + emissions[:, 0]
     back = np.zeros(emissions.shape, np.int64)
-    for i in range(1, len(emissions)):
-        cand = score[:, None] + trans
-        back[i] = cand.argmax(0)
-        score = cand.max(0) + emissions[i]
-    best = [int((score + end).argmax())]
-    for i in range(len(emissions) - 1, 0, -1):
-        best.append(int(back[i, best[-1]]))
-    return best[::-1]
+    for i in range(1, t):
+        cand = score[:, :, None] + trans  # [B, from, to]
+        back[:, i] = cand.argmax(1)
+        score = np.where((i < lengths)[:, None], cand.max(1) + emissions[:, i], score)
+    cur = (score + end).argmax(1)
+    path = np.empty((b, t), np.int64)
+    rows = np.arange(b)
+    for i in range(t - 1, 0, -1):
+        path[:, i] = cur
+        cur = np.where(i < lengths, back[rows, i, cur], cur)
+    path[:, 0] = cur
+    return [path[k, : lengths[k]].tolist() for k in range(b)]
 
 
 class NeuralNerTagger:
@@ -113,17 +144,27 @@ class NeuralNerTagger:
         """IOB2 tags (PER, ORG, LOC, MISC) for one sentence's tokens."""
         return self.tag_many([words])[0]
 
-    def tag_many(self, sentences: list[list[str]], batch_size: int = 32) -> list[list[str]]:
-        """Tags for many sentences, batched by similar length."""
+    def tag_many(self, sentences: list[list[str]], batch_size: int = 64) -> list[list[str]]:
+        """Tags for many sentences, batched; each gets the tags it gets alone.
+
+        The character CNN max-pools over the padding after a word too, so a batch
+        only holds sentences whose longest word has the same length: padding
+        them all to a longer word would change their emissions. Within that,
+        sentences are sorted by length so that little padding is computed.
+        """
         out: list[list[str]] = [[] for _ in sentences]
-        order = sorted((i for i, s in enumerate(sentences) if s), key=lambda i: len(sentences[i]))
-        for s in range(0, len(order), batch_size):
-            idx = order[s : s + batch_size]
-            inputs = pad_batch([self.encoder.encode(sentences[i]) for i in idx])
-            (emissions,) = self.session.run(None, inputs)
-            for k, i in enumerate(idx):
-                path = viterbi(emissions[k, : len(sentences[i])], self.trans, self.start, self.end)
-                out[i] = [self.tags[j] for j in path]
+        encoded = {i: self.encoder.encode(s) for i, s in enumerate(sentences) if s}
+        width = {i: max(1, max(len(c) for c in e[1])) for i, e in encoded.items()}
+        order = sorted(encoded, key=lambda i: (width[i], len(sentences[i])))
+        for _, group in itertools.groupby(order, key=width.__getitem__):
+            group = list(group)
+            for s in range(0, len(group), batch_size):
+                idx = group[s : s + batch_size]
+                inputs = pad_batch([encoded[i] for i in idx])
+                (emissions,) = self.session.run(None, inputs)
+                paths = viterbi_batch(emissions, inputs["lengths"], self.trans, self.start, self.end)
+                for i, path in zip(idx, paths):
+                    out[i] = [self.tags[j] for j in path]
         return out
 
 
