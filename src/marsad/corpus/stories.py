@@ -163,13 +163,19 @@ class StoryClusterer:
             best_id = matches[0][1]
             # A report that fits two stories bridges them: they were one story told in words too different to
             # meet before (order of arrival decides what a single pass sees first).
+            # Only stories close to each other merge, so that a broad report cannot chain unrelated stories.
             for _, other_id in matches[1:]:
-                self._merge(best_id, other_id)
+                if self._story_similarity(self.stories[best_id], self.stories[other_id]) >= self.threshold:
+                    self._merge(best_id, other_id)
         self.stories[best_id].add(report)
         for key in report.entities:
             self._by_entity.setdefault(key, set()).add(best_id)
         self.story_of[report.doc_id] = best_id
         return best_id
+
+    def _story_similarity(self, a: Story, b: Story) -> float:
+        events = len(a.event_types.keys() & b.event_types.keys()) / len(a.event_types) if a.event_types else 0.0
+        return 0.4 * _weighted_jaccard(a.entities, b.entities) + 0.5 * _cosine(a.terms, b.terms) + 0.1 * events
 
     def _merge(self, into_id: str, other_id: str) -> None:
         into, other = self.stories[into_id], self.stories.pop(other_id)
