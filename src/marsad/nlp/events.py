@@ -58,11 +58,13 @@ class Trigger:
     origin: str
 
 
-def candidates(word: str) -> list[str]:
+@lru_cache(maxsize=100_000)
+def candidates(word: str) -> tuple[str, ...]:
     """Lemma-ish forms of a folded stem, most literal first.
 
     ``يحذرهم`` gives … حذر; ``اغتالت`` gives اغتال; ``الاجتماع`` gives اجتماع;
     ``سيستقبله`` gives … استقبل (imperfect of derived forms restores the alef).
+    Cached: events and sources ask for the same words many times.
     """
     out: list[str] = []
 
@@ -96,7 +98,7 @@ def candidates(word: str) -> list[str]:
             if g[:1] in _IMPERFECT and len(g) >= 4:
                 add(g[1:])
                 add("ا" + g[1:])
-    return out
+    return tuple(out)
 
 
 def _resource(name: str):

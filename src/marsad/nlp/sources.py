@@ -66,23 +66,32 @@ def _is_complementizer(tok: Token) -> bool:
     return tok.norm in comp or _word(tok) in comp or (tok.norm[:1] in "وف" and tok.norm[1:] in comp)
 
 
-def _cue_forms(tok: Token) -> set[str]:
+def _cue_forms(tok: Token) -> frozenset[str]:
     """Lemma-ish forms of a token that may be a reporting verb: third person, not
     future (سيعلن), not first person (نقول، أقول), no restored alef (يضاف is not أضاف)."""
-    w = _word(tok)
+    return _cue_forms_of(_word(tok))
+
+
+@lru_cache(maxsize=100_000)
+def _cue_forms_of(w: str) -> frozenset[str]:
     out = set()
     for f in candidates(w):
         pos = w.find(f)
         if pos < 0 or (pos == 1 and w[0] in "نا") or (pos >= 1 and w[0] == "س"):
             continue
         out.add(f)
-    return out
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def _all_cues() -> frozenset[str]:
+    lex = lexicon()
+    return frozenset(lex["verb_cues"] | lex["citing_cues"])
 
 
 def _is_cue_word(tok: Token) -> bool:
     """Any form of a reporting verb, nouns included (قولها): it ends a source phrase."""
-    lex = lexicon()
-    return bool(_cue_forms(tok) & (lex["verb_cues"] | lex["citing_cues"]))
+    return bool(_cue_forms(tok) & _all_cues())
 
 
 def _is_verb_cue(toks: list[Token], i: int) -> bool:

@@ -83,15 +83,13 @@ def fold_with_map(text: str) -> tuple[str, list[int]]:
     ``folded[i]``; ``index_map`` has one extra final entry equal to
     ``len(text)`` so that an exclusive end maps back too.
     """
-    out: list[str] = []
-    index_map: list[int] = []
-    for i, ch in enumerate(text):
-        f = _fold_table_char(ch)
-        if f:
-            out.append(f)
-            index_map.append(i)
+    pieces = list(map(_fold_table_char, text))
+    folded = "".join(pieces)
+    if len(folded) == len(text) and all(pieces):  # nothing dropped: the map is the identity
+        return folded, list(range(len(text) + 1))
+    index_map = [i for i, f in enumerate(pieces) if f]
     index_map.append(len(text))
-    return "".join(out), index_map
+    return folded, index_map
 
 
 _SPACE_RUN = re.compile(r" {2,}")

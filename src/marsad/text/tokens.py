@@ -94,12 +94,18 @@ def segment(norm: str) -> tuple[str, str]:
     return best
 
 
+@lru_cache(maxsize=200_000)
+def _analyse(surface: str) -> tuple[str, str, str]:
+    """(folded form, proclitics, stem) of a word, computed once per distinct form."""
+    norm = fold(surface)
+    return (norm, *segment(norm))
+
+
 def tokenize(text: str, start: int = 0, end: int | None = None) -> Iterator[Token]:
     """Tokens of ``text[start:end]`` with offsets into ``text``."""
     for m in _TOKEN_RE.finditer(text, start, len(text) if end is None else end):
         surface = m.group()
-        norm = fold(surface)
-        prefix, stem = segment(norm)
+        norm, prefix, stem = _analyse(surface)
         stem_start = m.start()
         if prefix:
             stem_start = _skip_letters(text, m.start(), m.end(), len(prefix) - (1 if prefix.endswith("لل") else 0))
