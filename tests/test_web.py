@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+import sys
 from pathlib import Path
 from urllib.parse import quote
 
+import httpx
 import pytest
 
 from conftest import EXAMPLES, analyze, run_marsad
@@ -48,7 +51,8 @@ def client(db):
     from marsad.web.app import create_app
     from marsad.web.backend import open_backend
 
-    with TestClient(create_app(open_backend(db), token=TOKEN, max_upload=4096)) as c:
+    # No rate limit: these tests send many requests from one address; test_rate_limit_per_client covers it.
+    with TestClient(create_app(open_backend(db), token=TOKEN, max_upload=4096, rate_limit=0)) as c:
         yield c
 
 
@@ -57,7 +61,7 @@ def readonly(db):
     from marsad.web.app import create_app
     from marsad.web.backend import open_backend
 
-    with TestClient(create_app(open_backend(db))) as c:
+    with TestClient(create_app(open_backend(db), rate_limit=0)) as c:
         yield c
 
 
@@ -182,6 +186,53 @@ def test_writes_need_a_token(client, readonly):
     assert client.get("/api/documents/upload-1").json()["text"].startswith("زار وزير")
 
 
+def test_rate_limit_per_client(db):
+    from marsad.web.app import RateLimiter, create_app
+    from marsad.web.backend import open_backend
+
+    app = create_app(open_backend(db), rate_limit=1, burst=3)
+    with TestClient(app, client=("10.0.0.1", 4000)) as one, TestClient(app, client=("10.0.0.2", 4000)) as two:
+        search = "/api/search?q=" + quote("بغداد")
+        assert [one.get(search).status_code for _ in range(4)] == [200, 200, 200, 429]
+        limited = one.get("/documents/" + HOSTILE_ID)
+        assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
+        assert "default-src 'self'" in limited.headers["content-security-policy"]
+        assert one.get("/static/app.css").status_code == 200  # a page's assets do not count
+        assert two.get(search).status_code == 200  # another address has its own budget
+    limiter = RateLimiter(rate=2, burst=2, max_clients=2)
+    assert [limiter.allow("a", now=0.0) for _ in range(3)] == [True, True, False]
+    assert limiter.allow("a", now=0.5) and not limiter.allow("a", now=0.5)  # one token back after 1/rate s
+    limiter.allow("b", now=1.0)
+    limiter.allow("c", now=1.0)
+    assert set(limiter.buckets) == {"b", "c"}  # the idle client was forgotten, memory stays bounded
+
+
+def test_static_files_refuse_path_traversal(client):
+    assert client.get("/static/app.css").status_code == 200
+    for path in ["/static/../app.py", "/static/%2e%2e/app.py", "/static/..%2fapp.py", "/static/js/..%2f..%2fapp.py",
+                 "/static/%2e%2e/%2e%2e/strings.json", "/static//etc/passwd", "/static/..%5capp.py"]:
+        response = client.get(path)
+        assert response.status_code in (400, 404), path
+        assert "create_app" not in response.text and "root:" not in response.text, path
+
+
+def test_request_size_limits(client):
+    auth = {"authorization": f"Bearer {TOKEN}", "content-type": "application/x-ndjson"}
+    # Any route: a declared body over the limit is refused before it is read.
+    assert client.post("/api/search?q=x", content=b"x" * 5000).status_code == 413
+    assert client.post("/api/ingest", content=b"x" * 5000, headers={"content-type": "text/plain"}).status_code == 413
+
+    def chunks():  # no Content-Length: the server counts what arrives
+        for _ in range(10):
+            yield ("وصل الوفد إلى بغداد. " * 20).encode()
+
+    assert client.post("/api/ingest", content=chunks(), headers=auth).status_code == 413
+    long_query = "بغداد " * 100
+    assert client.get("/api/search", params={"q": long_query}).status_code == 400
+    assert client.get("/", params={"q": long_query}).status_code == 400
+    assert client.get("/api/search", params={"q": long_query[:400]}).status_code == 200
+
+
 def test_language_toggle(client):
     response = client.get("/lang/en", params={"next": "/graph"}, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/graph"
@@ -203,3 +254,27 @@ def test_highlight_nests_crossing_spans_and_escapes():
     assert re.sub(r"<[^>]+>", "", html).replace("&lt;", "<").replace("&gt;", ">") == text
     assert html.count("<span") == html.count("</span>") and html.count("<a ") == html.count("</a>")
     assert "<b>" not in html and 'href="/e/1&#34;&gt;&lt;"' in html
+
+
+def _bench_load():
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    import bench_load
+
+    return bench_load
+
+
+@pytest.mark.slow
+def test_short_load_run_has_no_errors_and_serve_flags_set_the_rate_limit(db):
+    """bench/bench_load.py for a few seconds against `marsad serve` on 127.0.0.1: every search answered."""
+    bench = _bench_load()
+    with bench.serve(db, "--rate-limit", "0") as url:
+        result = asyncio.run(bench.load(url, concurrency=50, duration=4))
+        assert result.errors == {} and len(result.latencies) >= 50, result.summary()
+        assert max(result.latencies) < 30
+        hits = httpx.get(url + "/api/search", params={"q": "بغداد"}).json()
+        assert hits and all("بغداد" in h["snippet"] or "بغداد" in (h["title"] or "") for h in hits)
+    with bench.serve(db, "--rate-limit", "2", "--burst", "5") as url:
+        result = asyncio.run(bench.load(url, concurrency=10, duration=1))
+        assert result.errors.get("HTTP 429", 0) > 0 and 4 <= len(result.latencies) <= 5 + 2 * 3
+    with pytest.raises(ValueError):
+        asyncio.run(bench.load("http://192.0.2.1:8000", concurrency=1, duration=0.1))

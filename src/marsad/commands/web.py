@@ -13,6 +13,10 @@ def register(sub) -> None:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--token", help="token that allows writes (POST /api/ingest); default: $MARSAD_TOKEN; none: read-only")
     p.add_argument("--max-upload", type=int, default=5 * 1024 * 1024, help="largest upload accepted, in bytes")
+    p.add_argument("--rate-limit", type=float, default=20.0, metavar="N",
+                   help="requests per second allowed per client address, static files excepted (default: 20; 0: no limit)")
+    p.add_argument("--burst", type=int, default=60, metavar="N",
+                   help="requests a client may make at once above the rate limit (default: 60)")
     p.set_defaults(func=run)
 
 
@@ -23,7 +27,8 @@ def run(args) -> int:
     from marsad.web.backend import open_backend
 
     token = args.token or os.environ.get("MARSAD_TOKEN") or None
-    app = create_app(open_backend(args.db), token=token, max_upload=args.max_upload)
+    app = create_app(open_backend(args.db), token=token, max_upload=args.max_upload,
+                     rate_limit=args.rate_limit, burst=max(1, args.burst))
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"marsad: serving on {args.host}: reachable from other machines", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")

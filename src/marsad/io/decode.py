@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from charset_normalizer import from_bytes
 
@@ -42,9 +43,26 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     return None
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+
+
 def _mostly_utf8(data: bytes) -> bool:
+    """A few bad bytes among many good UTF-8 characters: a damaged UTF-8 page, not a legacy one."""
     decoded = data[:200_000].decode("utf-8", errors="replace")
-    return decoded.count("\ufffd") <= max(2, len(decoded) // 1000)
+    bad = decoded.count("\ufffd")
+    good = len(_NON_ASCII.findall(decoded)) - bad
+    return bad <= max(2, len(decoded) // 1000) or good >= 5 * bad
+
+
+def _arabic_utf8_line(line: bytes) -> bool:
+    """Valid UTF-8 whose non-ASCII characters are Arabic script (legacy bytes rarely decode so by chance)."""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    others = len(_NON_ASCII.findall(text))
+    return others > 0 and len(_ARABIC_SCRIPT.findall(text)) >= 0.9 * others
 
 
 def decode(data: bytes) -> str:
@@ -66,4 +84,10 @@ def decode(data: bytes) -> str:
     # Arabic legacy pages are mostly Windows-1256; let the detector confirm.
     best = from_bytes(data[:200_000], cp_isolation=["cp1256", "iso8859_6", "utf_8", "cp1252", "mac_arabic"]).best()
     encoding = best.encoding if best is not None else "cp1256"
+    lines = data.split(b"\n")
+    if any(_arabic_utf8_line(line) for line in lines):
+        # Concatenated pages: UTF-8 lines next to legacy ones; each line in its own encoding.
+        return "\n".join(
+            line.decode("utf-8") if _arabic_utf8_line(line) else line.decode(encoding, errors="replace") for line in lines
+        )
     return data.decode(encoding, errors="replace")

@@ -23,7 +23,7 @@ def read_lines(lines: Iterable[str], path: str) -> Iterator[RawDocument]:
         where = f"{path}:{number}"
         try:
             record = json.loads(line)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: nesting deeper than the parser allows
             yield RawDocument(path=where, error=("jsonl_malformed", f"line {number} is not JSON: {exc}"))
             continue
         if not isinstance(record, dict):

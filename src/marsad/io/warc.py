@@ -72,3 +72,5 @@ def _records(stream: BinaryIO, path: str, max_bytes: int) -> Iterator[RawDocumen
         yield RawDocument(path=f"{path}#{index + 1}", error=("warc_malformed", str(exc)))
     except (EOFError, OSError, ValueError) as exc:
         yield RawDocument(path=f"{path}#{index + 1}", error=("warc_truncated", f"archive ends early: {exc}"))
+    except Exception as exc:  # warcio trips over headers it cannot parse (a response without a target URI, ...)
+        yield RawDocument(path=f"{path}#{index + 1}", error=("warc_malformed", f"{type(exc).__name__}: {exc}"))
