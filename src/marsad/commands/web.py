@@ -17,6 +17,8 @@ def register(sub) -> None:
                    help="requests per second allowed per client address, static files excepted (default: 20; 0: no limit)")
     p.add_argument("--burst", type=int, default=60, metavar="N",
                    help="requests a client may make at once above the rate limit (default: 60)")
+    p.add_argument("--threads", type=int, default=8, metavar="N",
+                   help="requests handled at once, each in a thread with its own database connection (default: 8)")
     p.set_defaults(func=run)
 
 
@@ -28,7 +30,7 @@ def run(args) -> int:
 
     token = args.token or os.environ.get("MARSAD_TOKEN") or None
     app = create_app(open_backend(args.db), token=token, max_upload=args.max_upload,
-                     rate_limit=args.rate_limit, burst=max(1, args.burst))
+                     rate_limit=args.rate_limit, burst=max(1, args.burst), threads=max(1, args.threads))
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"marsad: serving on {args.host}: reachable from other machines", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
