@@ -19,6 +19,34 @@ def _date(value: str) -> str:
         raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {value}") from None
 
 
+def limit_memory(megabytes: int | None) -> None:
+    """Cap the memory this process and its workers may allocate (heap and anonymous mappings), so that a
+    document needing more fails alone with a MemoryError instead of exhausting the machine."""
+    if megabytes:
+        import resource
+
+        _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        wanted = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_DATA, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
+
+
+def add_limits(p) -> None:
+    """The per-document limits shared by ``analyze`` and ``ingest``."""
+    p.add_argument("--doc-timeout", type=float, help="seconds allowed per document (default: the pipeline configuration's limit)")
+    p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="largest input file or record read, in bytes")
+    p.add_argument("--max-memory", type=int, metavar="MB",
+                   help="memory each process may allocate, in MiB; a document needing more gets an error"
+                   " (default: no limit; not with --engine spark)")
+
+
+def configured(args) -> dict:
+    """The pipeline configuration with the command's limits applied."""
+    config = load_config(args.pipeline)
+    if args.doc_timeout is not None:
+        config.setdefault("limits", {})["seconds_per_document"] = args.doc_timeout
+    return config
+
+
 def register(sub) -> None:
     p = sub.add_parser("analyze", help="analyse documents and print one JSON object per document")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursed), or - for standard input")
@@ -27,8 +55,7 @@ def register(sub) -> None:
     p.add_argument("--jobs", type=int, default=0, help="worker processes (default: number of cores, 1 for one file)")
     p.add_argument("--pipeline", help="a pipeline configuration JSON file instead of the built-in one")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on standard error")
-    p.add_argument("--doc-timeout", type=float, help="seconds allowed per document (default: the pipeline configuration's limit)")
-    p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="largest input file or record read, in bytes")
+    add_limits(p)
     p.add_argument("--engine", choices=["local", "spark"], default="local",
                    help="run here (worker processes) or on Apache Spark (needs the 'spark' extra and Java)")
     p.add_argument("--master", help="Spark master URL, e.g. local[4] or spark://host:7077 (default: spark-submit's, else local[*])")
@@ -39,9 +66,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    config = load_config(args.pipeline)
-    if args.doc_timeout is not None:
-        config.setdefault("limits", {})["seconds_per_document"] = args.doc_timeout
+    config = configured(args)
     if args.engine == "spark":
         return _run_spark(args, config)
     if args.input_format != "auto":
@@ -49,6 +74,7 @@ def run(args) -> int:
     if args.output and not args.output.lower().endswith((".jsonl", ".ndjson", ".jsonlines")):
         raise ValueError("--output must be a .jsonl file (Parquet needs --engine spark)")
     check_paths(args.paths)
+    limit_memory(args.max_memory)
     jobs = args.jobs or (1 if all(os.path.isfile(p) or p == "-" for p in args.paths) else (os.cpu_count() or 1))
     results = analyze_stream(read_paths(args.paths, args.max_bytes), jobs=jobs, published=args.published, config=config)
     show_progress = not args.no_progress and sys.stderr.isatty() or os.environ.get("MARSAD_PROGRESS") == "1"

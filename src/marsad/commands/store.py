@@ -6,7 +6,7 @@ import json
 import os
 import sys
 
-from marsad.commands.analyze import _date
+from marsad.commands.analyze import _date, add_limits, configured, limit_memory
 
 
 def _db(p) -> None:
@@ -28,6 +28,7 @@ def register(sub) -> None:
     p.add_argument("--batch", type=int, default=100, help="documents per committed transaction")
     p.add_argument("--published", type=_date, help="publication date to use when a document has none")
     p.add_argument("--pipeline", help="a pipeline configuration JSON file instead of the built-in one")
+    add_limits(p)
     p.set_defaults(func=run_ingest)
 
     p = sub.add_parser("reindex", help="re-analyse stored documents analysed by another pipeline version")
@@ -76,17 +77,18 @@ def _open(args):
 
 def run_ingest(args) -> int:
     from marsad.io import check_paths, read_paths
-    from marsad.pipeline import load_config
     from marsad.store.ingest import ingest
 
     check_paths(args.paths)
+    config = configured(args)
+    limit_memory(args.max_memory)
     jobs = args.jobs or (1 if all(os.path.isfile(p) or p == "-" for p in args.paths) else (os.cpu_count() or 1))
     store = _open(args)
     try:
         with _progress_bar("ingest") as bar:
             report = ingest(
-                store, read_paths(args.paths), jobs=jobs, published=args.published, batch_size=max(1, args.batch),
-                config=load_config(args.pipeline), progress=bar.update,
+                store, read_paths(args.paths, args.max_bytes), jobs=jobs, published=args.published,
+                batch_size=max(1, args.batch), config=config, progress=bar.update,
             )
     finally:
         store.close()
