@@ -144,7 +144,7 @@ class NeuralNerTagger:
         """IOB2 tags (PER, ORG, LOC, MISC) for one sentence's tokens."""
         return self.tag_many([words])[0]
 
-    def tag_many(self, sentences: list[list[str]], batch_size: int = 64) -> list[list[str]]:
+    def tag_many(self, sentences: list[list[str]], batch_size: int = 32) -> list[list[str]]:
         """Tags for many sentences, batched; each gets the tags it gets alone.
 
         The character CNN max-pools over the padding after a word too, so a batch
