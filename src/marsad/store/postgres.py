@@ -48,7 +48,11 @@ class PostgresStore(Store):
             " to_tsquery('simple', ?) q"
             f" WHERE t.tsv @@ q AND {where} ORDER BY score DESC, d.seq LIMIT ?"
         )
-        return [(r[0], r[1]) for r in self.execute(sql, [expr] + params + [limit])]
+        with self.conn.transaction():
+            # The planner does not count detoasting each document's tsvector, so it prefers a scan reading all
+            # of them to the GIN index: 13-35 ms instead of 4 ms a query at 1,000 articles. Steer it to the index.
+            self.conn.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+            return [(r[0], r[1]) for r in self.execute(sql, [expr] + params + [limit])]
 
     def _vocabulary_near(self, first, shortest, longest):
         sql = "SELECT term, df FROM vocabulary WHERE substr(term, 1, 1) = ? AND length(term) BETWEEN ? AND ?"
