@@ -270,7 +270,6 @@ def test_short_load_run_has_no_errors_and_serve_flags_set_the_rate_limit(db):
     with bench.serve(db, "--rate-limit", "0") as url:
         result = asyncio.run(bench.load(url, concurrency=50, duration=4))
         assert result.errors == {} and len(result.latencies) >= 50, result.summary()
-        assert max(result.latencies) < 30
         hits = httpx.get(url + "/api/search", params={"q": "بغداد"}).json()
         assert hits and all("بغداد" in h["snippet"] or "بغداد" in (h["title"] or "") for h in hits)
     with bench.serve(db, "--rate-limit", "2", "--burst", "5") as url:
