@@ -85,3 +85,17 @@ def test_builder_from_shared_data(shared, tmp_path):
     out = tmp_path / "kb.json.gz"
     write(kb, out)
     assert 0 < out.stat().st_size < 15_000_000
+
+
+def test_surname_links_only_to_a_unique_person():
+    kb = load()
+    assert kb.by_surname("سليماني")["name"] == "قاسم سليماني"
+    # Many people share a common surname: no link rather than a wrong one.
+    assert kb.by_surname("الحسيني") is None
+    assert kb.by_surname("قاسم سليماني") is None  # a full name is not a surname
+
+
+def test_lemmatised_organisation_is_not_a_person():
+    # بيت أبيض is how the actor dictionary writes البيت الأبيض; بيت is also the name Pete.
+    rec = load().best("البيت الأبيض")
+    assert rec is not None and rec["type"] == "ORG"

@@ -17,6 +17,12 @@ def register(sub) -> None:
     )
     p.add_argument("--out", help="output file (default: the package's resources/kb/kb.json.gz)")
     p.set_defaults(func=run)
+    names = group(sub, "build", "build derived resources from ../shared data").add_parser(
+        "names", help="lexicon of names mined from the ANT news corpus (heads and tagger consistency)"
+    )
+    names.add_argument("--tag-limit", type=int, default=3000, help="documents the tagger reads (default 3000)")
+    names.add_argument("--out", help="output file (default: the package's resources/kb/news_names.tsv)")
+    names.set_defaults(func=run_names)
 
 
 def run(args) -> int:
@@ -35,4 +41,17 @@ def run(args) -> int:
         f"in {time.perf_counter() - started:.1f} s",
         file=sys.stderr,
     )
+    return 0
+
+
+def run_names(args) -> int:
+    from marsad.tools.build_kb import default_resource_dir
+    from marsad.tools.build_names import build, write
+
+    started = time.perf_counter()
+    out = Path(args.out) if args.out else default_resource_dir() / "news_names.tsv"
+    rows = build(require_shared() / "corpus" / "ant", tag_limit=args.tag_limit)
+    write(rows, out)
+    kinds = Counter(r[4] for r in rows)
+    print(f"wrote {len(rows)} names ({dict(kinds)}) to {out} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return 0

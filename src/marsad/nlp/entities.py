@@ -24,6 +24,7 @@ import ahocorasick
 from rapidfuzz.distance import Levenshtein
 
 from marsad.model import Document, Entity, Mention
+from marsad.nlp import phrases
 from marsad.nlp.kb import KnowledgeBase, load
 from marsad.text.normalize import fold, fold_with_map
 from marsad.text.tokens import segment
@@ -53,9 +54,19 @@ def _only_titles(m: Mention) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _function_words() -> frozenset[str]:
+def function_words() -> frozenset[str]:
     text = resources.files("marsad.resources").joinpath("stopwords.txt").read_text(encoding="utf-8")
     return frozenset(fold(w) for line in text.splitlines() if not line.startswith("#") for w in line.split())
+
+
+@lru_cache(maxsize=1)
+def news_names() -> dict[str, str]:
+    """Folded form -> type of the names mined from the news corpus (``marsad build names``)."""
+    path = resources.files("marsad.resources").joinpath("kb/news_names.tsv")
+    if not path.is_file():
+        return {}
+    rows = (line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#"))
+    return {form: typ for form, typ, *_ in rows}
 
 
 def strip_titles(surface: str) -> str:
@@ -74,6 +85,14 @@ def strip_titles(surface: str) -> str:
                 changed = True
                 break
     return " ".join(words[pos:])
+
+
+def _without_generic_head(surface: str) -> str:
+    """An organisation's name without a head that only says its kind (صحيفة غارديان -> غارديان)."""
+    words = surface.split()
+    if len(words) > 1 and (fold(words[0]),) in _lexicon("generic_heads.txt"):
+        return " ".join(words[1:])
+    return surface
 
 
 def _org_core(key: str, kb: KnowledgeBase) -> str:
@@ -157,7 +176,10 @@ class EntityLinker:
             (key, ("variant" if variant else "kb", rec["id"])) for key, rec, variant in kb.gazetteer()
         ]
         entries += [(form, ("people", cid)) for form, cid in kb.plurals.items()]
+        entries += [(form, ("news", typ)) for form, typ in news_names().items()]
         self.gazetteer = _automaton(entries)
+        self.news_names = news_names()
+        self.phrase_rules = phrases.PhraseRules(kb.demonyms, lambda form: kb.best(form, "LOC") is not None)
 
     def __call__(self, doc: Document) -> Document:
         if not doc.text:
@@ -168,16 +190,22 @@ class EntityLinker:
         links: dict[int, str] = {}  # id(mention) -> KB id known at detection
         taken = [(m.start, m.end) for m in mentions]
         if self.gazetteer is not None:
-            for s, e, surface, (how, kb_id) in _select(_find(self.gazetteer, folded, index_map, text), taken):
+            for s, e, surface, (how, ref) in _select(_find(self.gazetteer, folded, index_map, text), taken):
                 if how == "people" and self._adjective(folded, index_map, s):
                     continue
                 if how == "variant" and not self._after_function_word(folded, index_map, s):
                     continue
-                rec = self.kb.records[kb_id]
+                if how == "news":  # a name mined from the news corpus: a type, no record
+                    mentions.append(Mention(s, e, surface, ref, source="lexicon"))
+                    continue
+                rec = self.kb.records[ref]
                 m = Mention(s, e, surface, rec["type"], source="demonym" if how == "people" else "gazetteer")
-                links[id(m)] = kb_id
+                links[id(m)] = ref
                 mentions.append(m)
-        mentions.sort(key=lambda m: (m.start, m.end))
+        for m in mentions:
+            if m.type == "MISC" and m.source == "ner":
+                m.type = self._known_type(m.text) or m.type
+        mentions = self.phrase_rules.apply(doc, sorted(mentions, key=lambda m: (m.start, m.end)))
         clusters = self._cluster(mentions, links)
         entities = self._entities(doc, clusters, links)
         self._more_mentions(doc, entities, folded, index_map)
@@ -185,6 +213,14 @@ class EntityLinker:
         doc.entities = entities
         doc.mentions = sorted((m for e in entities for m in e.mentions), key=lambda m: (m.start, m.end))
         return doc
+
+    def _known_type(self, surface: str) -> Optional[str]:
+        """The type the knowledge base or the mined names give a form (البيت الأبيض is an organisation)."""
+        key = fold(surface)
+        if key in self.news_names:
+            return self.news_names[key]
+        rec = self.kb.best(key)
+        return rec["type"] if rec is not None and rec["kind"] in ("group", "country", "city") else None
 
     @staticmethod
     def _with_titles(text: str, m: Mention) -> Mention:
@@ -226,7 +262,7 @@ class EntityLinker:
         before = folded[:pos].rstrip()
         if not before or not _word_char(before[-1]):
             return True
-        return before.split()[-1] in _function_words()
+        return before.split()[-1] in function_words()
 
     @staticmethod
     def _adjective(folded: str, index_map: list[int], start: int) -> bool:
@@ -335,8 +371,11 @@ class EntityLinker:
                     rec = self.kb.best(form, typ)
                     if rec is not None:
                         break
+            if rec is None and typ == "PER" and forms and all(" " not in f for f in forms):
+                rec = self.kb.by_surname(forms[0])  # الجنرال سليماني, where no full name is written
             if forms:
-                name = max(forms, key=lambda f: (len(f.split()), len(fold(f))))
+                names = [_without_generic_head(f) for f in forms] if typ == "ORG" else forms
+                name = max(names, key=lambda f: (len(f.split()), len(fold(f))))
             else:
                 name = rec["name"] if rec else group[0].text
             ent = Entity(id=f"e{n}", type=typ, name=name, mentions=list(group))
@@ -364,8 +403,12 @@ class EntityLinker:
                 if m.source == "demonym":
                     continue
                 key = fold(m.text)
-                if len(key) >= 3 and key not in self.kb.demonyms:  # سورية may be an adjective elsewhere
-                    forms[key] = ent if forms.get(key, ent) is ent else None
+                keys = {key}
+                if ent.type == "ORG":
+                    keys.add(_org_core(key, self.kb))  # تنظيم داعش, then داعش alone
+                for key in keys:
+                    if len(key) >= 3 and key not in self.kb.demonyms:  # سورية may be an adjective elsewhere
+                        forms[key] = ent if forms.get(key, ent) is ent else None
             if ent.type == "PER" and len(ent.name.split()) > 1:
                 last = fold(ent.name.split()[-1])
                 if len(last) >= 4:

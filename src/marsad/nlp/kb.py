@@ -42,6 +42,7 @@ class KnowledgeBase:
     _exact: dict[str, list[str]] = field(default_factory=dict)
     _lemma: dict[str, list[str]] = field(default_factory=dict)
     _roles: dict[str, list[tuple[Optional[str], Optional[str], str]]] = field(default_factory=dict)
+    _surnames: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "KnowledgeBase":
@@ -52,6 +53,8 @@ class KnowledgeBase:
                 for k in {key, key[2:] if key.startswith("ال") and len(key) > 4 else key}:
                     kb._exact.setdefault(k, []).append(rec["id"])
                 kb._lemma.setdefault(lemma_key(key), []).append(rec["id"])
+            if rec["kind"] == "person" and " " in rec["name"]:
+                kb._surnames.setdefault(fold(rec["name"]).split()[-1], []).append(rec["id"])
             for code, start, end in rec.get("roles", []):
                 if rec["kind"] == "person":
                     kb._roles.setdefault(code, []).append((start, end, rec["id"]))
@@ -73,6 +76,12 @@ class KnowledgeBase:
     def best(self, name: str, type: Optional[str] = None) -> Optional[dict[str, Any]]:
         found = self.lookup(name, type)
         return found[0] if found else None
+
+    def by_surname(self, surname: str) -> Optional[dict[str, Any]]:
+        """The one person whose full name ends with ``surname`` (سليماني), if only one does."""
+        key = fold(surname)
+        found = self._surnames.get(key, []) if len(key) >= 5 and " " not in key else []
+        return self.records[found[0]] if len(found) == 1 else None
 
     def fuzzy(self, name: str, type: Optional[str] = None, score: float = 92) -> Optional[dict[str, Any]]:
         """Closest record by edit ratio, guarded: length ≥ 5, same first letter and word count."""

@@ -29,6 +29,33 @@ def entity_key(entity: dict[str, Any]) -> str:
     return f"name:{entity.get('type')}:{fold(entity.get('name') or '')}"
 
 
+def _merge_surnames(rows: list[dict[str, Any]], docs_of: dict[str, set[str]]) -> list[dict[str, Any]]:
+    """Fold a person known only by a surname in some documents (قاآني) into the one person of
+    the corpus whose full name ends with it (إسماعيل قاآني); two such persons: no merge."""
+    full: dict[str, list[dict[str, Any]]] = {}
+    for e in rows:
+        words = fold(e["name"]).split()
+        if e["type"] == "PER" and len(words) > 1:
+            full.setdefault(words[-1], []).append(e)
+    merged = []
+    for e in rows:
+        words = fold(e["name"]).split()
+        target = full.get(words[0], []) if e["type"] == "PER" and len(words) == 1 and len(words[0]) >= 4 else []
+        if len(target) != 1 or (e["kb_id"] and target[0]["kb_id"] and e["kb_id"] != target[0]["kb_id"]):
+            merged.append(e)
+            continue
+        t = target[0]
+        t["keys"] += e["keys"]
+        for text, n in e["aliases"].items():
+            t["aliases"][text] = t["aliases"].get(text, 0) + n
+        t["documents"] = len(set().union(*(docs_of.get(k, set()) for k in t["keys"])))
+        seen = [d for d in (t["first_seen"], e["first_seen"]) if d]
+        t["first_seen"] = min(seen) if seen else None
+        seen = [d for d in (t["last_seen"], e["last_seen"]) if d]
+        t["last_seen"] = max(seen) if seen else None
+    return merged
+
+
 def raw_to_json(raw: RawDocument, published_default: Optional[str]) -> str:
     fields = asdict(raw)
     fields["published"] = raw.published or published_default
@@ -295,14 +322,21 @@ class Store:
             " FROM entities e JOIN doc_entities de ON de.entity = e.key JOIN documents d ON d.id = de.doc_id"
             " GROUP BY e.key, e.name, e.name_en, e.type, e.kb_id ORDER BY COUNT(DISTINCT de.doc_id) DESC, e.name"
         )
+        docs_of: dict[str, set[str]] = {}
+        for key, doc_id in self.execute("SELECT entity, doc_id FROM doc_entities"):
+            docs_of.setdefault(key, set()).add(doc_id)
         out = []
         for key, name, name_en, etype, kb_id, docs, first, last in rows:
-            named = aliases.get(key, {})
             out.append({
-                "key": key, "name": name, "name_en": name_en, "type": etype, "kb_id": kb_id,
-                "aliases": [{"text": t, "count": n} for t, n in sorted(named.items(), key=lambda a: (-a[1], a[0]))],
-                "mentions": sum(named.values()), "documents": int(docs), "first_seen": first, "last_seen": last,
+                "key": key, "keys": [key], "name": name, "name_en": name_en, "type": etype, "kb_id": kb_id,
+                "aliases": dict(aliases.get(key, {})), "documents": int(docs), "first_seen": first, "last_seen": last,
             })
+        out = _merge_surnames(out, docs_of)
+        for e in out:
+            named = e["aliases"]
+            e["aliases"] = [{"text": t, "count": n} for t, n in sorted(named.items(), key=lambda a: (-a[1], a[0]))]
+            e["mentions"] = sum(named.values())
+        out.sort(key=lambda e: (-e["documents"], e["name"]))
         return out
 
     # --- search -------------------------------------------------------------------------------

@@ -292,6 +292,15 @@ def load_lines(path: Path) -> set[str]:
     return {fold(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip() and not l.startswith("#")}
 
 
+def _lemmatised_phrase(tokens: list[str]) -> bool:
+    """Whether a name written without articles is a common noun phrase of the news once each word
+    takes one: بيت أبيض is البيت الأبيض (the White House), not a man called Pete Abyad."""
+    from marsad.text.tokens import lexicon
+
+    words = lexicon()
+    return all(not t.startswith("ال") and words.get("ال" + t, 0) >= 50 for t in tokens)
+
+
 def _actors(
     shared: Path,
     countries: dict[str, dict[str, Any]],
@@ -323,7 +332,7 @@ def _actors(
             continue
         if tokens[0] in org_heads or tokens[0] not in given_names or any(t in nisbas for t in tokens[1:]):
             inline = True  # "حركة حماس", "شرطة إسرائيلي", "مؤتمر أنابوليس": not a person
-        elif len(tokens) >= 2 and given_names[tokens[0]] >= 3:
+        elif len(tokens) >= 2 and given_names[tokens[0]] >= 3 and not _lemmatised_phrase(tokens):
             inline = False  # a person coded on the name's line ("الوليد بن طلال [SAUBUS]")
         if tokens[0] in title_words:
             continue  # a role phrase ("رئيس وزير عراقي ..."), not a name
