@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -173,3 +174,12 @@ def test_snippet_marks_every_spelling_of_the_query_words():
     assert marked == ["الأُمَمِ", "بِالعِراقِ", "العـــراق", "الإداريات", "الاجتماعات"]
     assert snip.html.count("<mark>") == 5 and "<mark>وَفْدُ" not in snip.html
     assert snippet(text, {"سوريا"}).highlights == []
+
+
+def test_snippet_of_a_huge_word_is_linear():
+    """A crawler's run of letters with no space: each word is read once, not once per match inside it."""
+    text = "ا" * 200_000 + " وصل الوفد إلى بغداد"
+    t0 = time.perf_counter()
+    snip = snippet(text, {"اا", "بغداد"})
+    assert time.perf_counter() - t0 < 10  # about 0.5 s; checking the word at each of its 100,000 matches took hours
+    assert [text[s:e] for s, e in snip.highlights] == ["بغداد"]

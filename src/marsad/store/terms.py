@@ -114,12 +114,15 @@ def snippet(text: str, terms: Iterable[str], width: int = 32) -> Snippet:
     # A word holding a term holds each shorter term it contains: searching for the minimal ones finds every candidate.
     minimal = frozenset(t for t in wanted if not any(u != t and u in t for u in wanted))
     highlights: list[tuple[int, int]] = []
+    checked = 0  # end of the last word checked: later matches inside it are skipped (a huge word is read once)
     for m in _surface_pattern(minimal).finditer(text):
-        if highlights and m.start() < highlights[-1][1]:
-            continue  # another match inside a word already taken
-        start = _word_start(text, m.start())
-        word = _SNIPPET_WORD.match(text, start)
-        if word and wanted.intersection(word_terms(_folded(word.group()))):
+        if m.start() < checked:
+            continue
+        word = _SNIPPET_WORD.match(text, _word_start(text, m.start()))
+        if word is None:
+            continue
+        checked = word.end()
+        if wanted.intersection(word_terms(_folded(word.group()))):
             highlights.append(word.span())
     # Word index of each match, counting white space between matches: exact for text written with spaces,
     # and a tenth of the cost of counting the words themselves.
