@@ -181,5 +181,5 @@ def test_snippet_of_a_huge_word_is_linear():
     text = "ا" * 200_000 + " وصل الوفد إلى بغداد"
     t0 = time.perf_counter()
     snip = snippet(text, {"اا", "بغداد"})
-    assert time.perf_counter() - t0 < 10  # about 0.5 s; checking the word at each of its 100,000 matches took hours
+    assert time.perf_counter() - t0 < 10  # about 0.5 s; checking the word at each of its 100,000 matches is quadratic
     assert [text[s:e] for s, e in snip.highlights] == ["بغداد"]
