@@ -183,3 +183,31 @@ def test_lowercase_latin_markup_is_not_a_name():
     names = {e.name for e in doc.entities}
     assert {"بغداد", "طهران"} <= names
     assert not any(n.isascii() for n in names)
+
+
+def test_consistency_tags_a_recurring_name_the_tagger_missed():
+    from marsad.nlp.ner.consistency import propagate
+
+    sentences = [
+        "قال رئيس الوزراء نوري المالكي إن الانتخابات ستجري في موعدها".split(),
+        "وأضاف أن نوري المالكي سيزور أربيل".split(),
+        "وكان المالكي قد التقى السفير".split(),
+    ]
+    tags = [
+        ["O", "O", "O", "B-PER", "I-PER", "O", "O", "O", "O", "O"],
+        ["O", "O", "O", "O", "O", "B-LOC"],  # the tagger missed the name here
+        ["O", "O", "O", "O", "O"],
+    ]
+    out = propagate(sentences, tags)
+    assert out[1] == ["O", "O", "B-PER", "I-PER", "O", "B-LOC"]
+    assert out[0] == tags[0]
+    assert out[2] == tags[2]  # المالكي alone was never tagged: left as it is
+
+
+def test_consistency_stays_inside_its_window():
+    from marsad.nlp.ner.consistency import propagate
+
+    sentences = [["زار", "بغداد"], ["غادر", "بغداد"]]
+    tags = [["O", "B-LOC"], ["O", "O"]]
+    assert propagate(sentences, tags, window=1)[1] == ["O", "O"]
+    assert propagate(sentences, tags, window=2)[1] == ["O", "B-LOC"]

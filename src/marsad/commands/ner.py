@@ -11,6 +11,7 @@ from marsad.cli import group
 def register(sub) -> None:
     p = sub.add_parser("tag", help="tag named entities in a CoNLL token file (token<TAB>IOB2 tag)")
     p.add_argument("--conll", required=True, metavar="FILE", help="one token per line (first column), blank line between sentences")
+    _consistency_option(p)
     p.set_defaults(func=run_tag)
 
     p = group(sub, "eval", "score the pipeline against reference data").add_parser(
@@ -18,6 +19,7 @@ def register(sub) -> None:
     )
     p.add_argument("--test", required=True, nargs="+", metavar="PATH", help="CoNLL files or folders of them")
     p.add_argument("--format", choices=["text", "json"], default="text")
+    _consistency_option(p)
     p.set_defaults(func=run_eval)
 
     p = group(sub, "train", "train a model from ../shared data").add_parser(
@@ -30,33 +32,44 @@ def register(sub) -> None:
     p.set_defaults(func=run_train)
 
 
-def run_tag(args) -> int:
+def _consistency_option(p) -> None:
+    p.add_argument("--no-consistency", action="store_true",
+                   help="tag each sentence alone (by default a name tagged once is tagged where it recurs nearby)")
+
+
+def _tag_file(sentences: list[list[str]], args) -> list[list[str]]:
     from marsad.nlp.ner import default_tagger
-    from marsad.nlp.ner.conll import read_conll
+    from marsad.nlp.ner.consistency import propagate
 
     tagger = default_tagger()
+    tags = tagger.tag_many(sentences) if hasattr(tagger, "tag_many") else [tagger.tag(w) for w in sentences]
+    return tags if args.no_consistency else propagate(sentences, tags)
+
+
+def run_tag(args) -> int:
+    from marsad.nlp.ner.conll import read_conll
+
+    sentences = [words for words, _ in read_conll(args.conll, with_tags=False)]
     out = sys.stdout
-    for i, (words, _) in enumerate(read_conll(args.conll, with_tags=False)):
+    for i, (words, tags) in enumerate(zip(sentences, _tag_file(sentences, args))):
         if i:
             out.write("\n")
-        for word, tag in zip(words, tagger.tag(words)):
+        for word, tag in zip(words, tags):
             out.write(f"{word}\t{tag}\n")
     out.flush()
     return 0
 
 
 def run_eval(args) -> int:
-    from marsad.nlp.ner import default_tagger
     from marsad.nlp.ner.conll import TYPES, conll_files, read_conll, score
 
-    tagger = default_tagger()
     gold, pred, tokens = [], [], 0
     for path in args.test:
-        for f in conll_files(path):
-            for words, tags in read_conll(f):
-                gold.append(tags)
-                pred.append(tagger.tag(words))
-                tokens += len(words)
+        for f in conll_files(path):  # each file is a document (or a stream of them)
+            sentences = read_conll(f)
+            gold += [tags for _, tags in sentences]
+            pred += _tag_file([words for words, _ in sentences], args)
+            tokens += sum(len(words) for words, _ in sentences)
     result = {"sentences": len(gold), "tokens": tokens, "all": score(gold, pred), "no_misc": score(gold, pred, exclude=("MISC",))}
     if args.format == "json":
         print(json.dumps(result, indent=1))
