@@ -18,7 +18,7 @@ import sys
 from typing import Any, Iterator, Optional, TextIO
 
 from marsad.io import DEFAULT_MAX_BYTES, RawDocument, check_paths, iter_files, read_bytes, read_path
-from marsad.pipeline import Pipeline, load_config
+from marsad.pipeline import DOCS_PER_BATCH, Pipeline, document_from_raw, load_config
 
 OUTPUT_FORMATS = {".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonlines": "jsonl"}
 INPUT_FORMATS = ("auto", "files", "parquet")
@@ -121,27 +121,36 @@ def _analyzer(config_json: str, published: Optional[str], max_bytes: int, with_r
         schema = pa.schema([(name, pa.int64() if kind == "long" else pa.string())
                             for name, kind in (f.split() for f in _RESULT_SCHEMA.split(", "))])
         pipeline = _pipeline(config_json)
-        rows: list[dict[str, Any]] = []
+
+        def rows_of(pending: list[tuple[dict[str, Any], int, RawDocument]]) -> list[dict[str, Any]]:
+            # One pipeline batch, as on a single machine: the NER tags all its sentences together.
+            docs = pipeline.run_many([document_from_raw(raw, published) for _, _, raw in pending])
+            out = []
+            for (unit, position, raw), doc in zip(pending, docs):
+                obj = doc.to_contract()
+                err = obj.get("error")
+                out.append({
+                    "file_index": unit["file_index"], "part": unit["part"],
+                    "position": unit["row"] if unit["record"] is not None else position,
+                    "id": obj["id"], "path": obj["path"],
+                    "error": f"{err['code']}: {err['message']}" if err else None,
+                    "analysis": json.dumps(obj, ensure_ascii=False),
+                    "raw": raw_to_json(raw, published) if with_raw else None,
+                })
+            return out
+
+        pending: list[tuple[dict[str, Any], int, RawDocument]] = []
         for batch in batches:
             for unit in batch.to_pylist():
                 for position, raw in enumerate(_raws(unit, max_bytes)):
                     if skip is not None and raw.stable_id() in skip.value:
                         continue
-                    obj = pipeline.analyze_raw(raw, published).to_contract()
-                    err = obj.get("error")
-                    rows.append({
-                        "file_index": unit["file_index"], "part": unit["part"],
-                        "position": unit["row"] if unit["record"] is not None else position,
-                        "id": obj["id"], "path": obj["path"],
-                        "error": f"{err['code']}: {err['message']}" if err else None,
-                        "analysis": json.dumps(obj, ensure_ascii=False),
-                        "raw": raw_to_json(raw, published) if with_raw else None,
-                    })
-                    if len(rows) >= _BATCH_ROWS:
-                        yield pa.RecordBatch.from_pylist(rows, schema=schema)
-                        rows = []
-        if rows:
-            yield pa.RecordBatch.from_pylist(rows, schema=schema)
+                    pending.append((unit, position, raw))
+                    if len(pending) >= DOCS_PER_BATCH:
+                        yield pa.RecordBatch.from_pylist(rows_of(pending), schema=schema)
+                        pending = []
+        if pending:
+            yield pa.RecordBatch.from_pylist(rows_of(pending), schema=schema)
 
     return analyze
 
