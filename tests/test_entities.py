@@ -165,3 +165,32 @@ def test_a_stray_diacritic_or_a_bare_title_never_breaks_entity_merging():
     doc = Pipeline.from_config().analyze_raw(RawDocument(path="t", text=text))
     assert doc.error is None
     assert all(e.name.strip("\u0651 ") for e in doc.entities)
+
+
+def test_bodies_of_two_countries_stay_apart(linker):
+    text = "وانتقدت الحكومة الإيطالية قرار الحكومة الفرنسية، وقالت الحكومة إن الحوار مستمر."
+    doc = linker(_doc(text, [("الحكومة الإيطالية", "ORG", 0), ("الحكومة الفرنسية", "ORG", 0), ("الحكومة", "ORG", 2)]))
+    orgs = [e for e in doc.entities if e.type == "ORG"]
+    names = {e.name for e in orgs}
+    assert {"الحكومة الإيطالية", "الحكومة الفرنسية"} <= names
+    # Neither absorbs the other, nor the bare generic word: it could be either government.
+    for e in orgs:
+        texts = {m.text for m in e.mentions}
+        assert len(texts & {"الحكومة الإيطالية", "الحكومة الفرنسية", "الحكومة"}) == 1
+
+
+def test_a_consonant_makes_another_name_a_vowel_does_not(linker):
+    text = "والتقى جون كيري نظيره، ثم اتصل جون كيلي بالبيت الأبيض. وقالت الخارجية الأمريكية والخارجية الأميركية."
+    doc = linker(_doc(text, [("جون كيري", "PER", 0), ("جون كيلي", "PER", 0),
+                             ("الخارجية الأمريكية", "ORG", 0), ("الخارجية الأميركية", "ORG", 0)]))
+    people = [e for e in doc.entities if e.type == "PER"]
+    assert len(people) == 2
+    state = [e for e in doc.entities if e.type == "ORG" and "الخارجية" in e.name]
+    assert len(state) == 1  # ري/ير trade places: one spelling of one name
+
+
+def test_demonstrative_points_back_to_the_organisation(linker):
+    text = "وأعلنت الإدارة الأميركية خطة جديدة. وتريد هذه الإدارة اتفاقا سريعا."
+    doc = linker(_doc(text, [("الإدارة الأميركية", "ORG", 0)]))
+    admin = next(e for e in doc.entities if e.name == "الإدارة الأميركية")
+    assert [m.text for m in admin.mentions] == ["الإدارة الأميركية", "الإدارة"]

@@ -121,3 +121,11 @@ def test_body_of_an_organisation_but_not_an_office(linker):
     orgs = _mentions(doc, "ORG")
     assert "الجمعية العامة للأمم المتحدة" in orgs
     assert not any(o.startswith("الأمين") for o in orgs)
+
+
+def test_hashtag_words_are_read_as_words():
+    from marsad.model import Document
+    from marsad.text.clean import create as cleaner
+
+    doc = cleaner()(Document(id="t", path="t", text="", raw_text="تابعوا وسم #كوريا_الجنوبية و#كوريا_الشمالية اليوم"))
+    assert "#كوريا الجنوبية" in doc.text and "#كوريا الشمالية" in doc.text

@@ -15,6 +15,7 @@ entity's names in the text becomes a mention too.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from functools import lru_cache
 from importlib import resources
@@ -33,6 +34,8 @@ from marsad.text.tokens import segment
 _CLITICS = {"و", "ف", "ب", "ك", "ل", "وب", "ول", "وك", "فب", "فل", "فك"}
 _ELIDING = {"ل", "ول", "فل"}  # ل + ال -> لل: the article's alef is dropped
 _TYPES = ("PER", "ORG", "LOC", "MISC")
+_DEMONSTRATIVE = re.compile(r"(?<!\w)(هذه|هذا|تلك|ذلك)\s+(ال[^\W\d_]{3,})(?!\w)")
+_SOFT_LETTERS = frozenset("اويءيئؤه")  # after fold(): long vowels, hamza and its seats, ta marbuta
 
 
 @lru_cache(maxsize=None)
@@ -103,7 +106,8 @@ def _org_core(key: str, kb: KnowledgeBase) -> str:
             tokens = tokens[len(head) :]
             break
     if len(tokens) > 1 and tokens[-1] in kb.demonyms:
-        tokens = tokens[:-1]
+        # The country stays in the key: الحكومة الإيطالية and الحكومة الفرنسية are two bodies.
+        tokens = tokens[:-1] + ["@" + kb.demonyms[tokens[-1]]]
     return " ".join(tokens)
 
 
@@ -329,7 +333,10 @@ class EntityLinker:
                         or typ == "PER" and k.split()[-len(tokens) :] == tokens
                     )
                 ]
-                if len(tokens[-1]) >= 3 and longer and len({find(first_of[(typ, k)]) for k in longer}) == 1:
+                # One generic word (الخارجية, الشرطة) joins no organisation by itself: in وزير
+                # الخارجية الأمريكي it is another country's ministry than the one named elsewhere.
+                one_word_org = typ == "ORG" and len(tokens) == 1
+                if len(tokens[-1]) >= 3 and longer and not one_word_org and len({find(first_of[(typ, k)]) for k in longer}) == 1:
                     union(first_of[(typ, longer[0])], first_of[(typ, key)])
             # Spelling variants: one word differs by a small edit, same first letter.
             for t2, k2 in distinct:
@@ -353,7 +360,14 @@ class EntityLinker:
         # added, which makes another name (الحكيم/الحكيمي).
         if x[0] != y[0] or len(x) != len(y) or len(x) < 4:
             return False
-        return Levenshtein.distance(x, y) <= (2 if len(x) >= 8 else 1)
+        if Levenshtein.distance(x, y) > (2 if len(x) >= 8 else 1):
+            return False
+        # Only long vowels and hamza seats vary in spelling a name; a consonant makes another
+        # name (كيري/كيلي). Letters that trade places (ري/ير) are a spelling too.
+        changed = [(p, q) for p, q in zip(x, y) if p != q]
+        if len(changed) == 2 and changed[0] == changed[1][::-1]:
+            return True
+        return all(p in _SOFT_LETTERS and q in _SOFT_LETTERS for p, q in changed)
 
     # -- naming and linking --
 
@@ -404,7 +418,7 @@ class EntityLinker:
                     continue
                 key = fold(m.text)
                 keys = {key}
-                if ent.type == "ORG":
+                if ent.type == "ORG" and "@" not in _org_core(key, self.kb):
                     keys.add(_org_core(key, self.kb))  # تنظيم داعش, then داعش alone
                 for key in keys:
                     if len(key) >= 3 and key not in self.kb.demonyms:  # سورية may be an adjective elsewhere
@@ -424,10 +438,33 @@ class EntityLinker:
         for s, e, surface, eid in _select(_find(auto, folded, index_map, doc.text), taken):
             ent = by_id[eid]
             ent.mentions.append(Mention(s, e, surface, ent.type, entity=eid, source="entities"))
+        self._demonstratives(doc, entities, taken)
         for ent in entities:
             ent.mentions.sort(key=lambda m: (m.start, m.end))
             ent.aliases = list(dict.fromkeys(m.text for m in ent.mentions))
 
+
+    @staticmethod
+    def _demonstratives(doc: Document, entities: list[Entity], taken: list[tuple[int, int]]) -> None:
+        """A demonstrative and a noun (هذه الإدارة, تلك الحكومة) point back to the nearest
+        organisation before it whose name opens with that noun (الإدارة الأميركية)."""
+        for m in _DEMONSTRATIVE.finditer(doc.text):
+            start, end = m.start(2), m.end(2)
+            if _overlaps((start, end), taken):
+                continue
+            noun = fold(m.group(2))
+            best = None
+            for ent in entities:
+                if ent.type != "ORG":
+                    continue
+                for prior in ent.mentions:
+                    words = fold(strip_titles(prior.text)).split()
+                    if prior.end <= start and len(words) > 1 and words[0] == noun and (best is None or prior.end > best[0]):
+                        best = (prior.end, ent)
+            if best is not None:
+                ent = best[1]
+                ent.mentions.append(Mention(start, end, m.group(2), "ORG", entity=ent.id, source="anaphor"))
+                taken.append((start, end))
 
     @staticmethod
     def _renumber(doc: Document, entities: list[Entity]) -> None:

@@ -43,6 +43,7 @@ class KnowledgeBase:
     _lemma: dict[str, list[str]] = field(default_factory=dict)
     _roles: dict[str, list[tuple[Optional[str], Optional[str], str]]] = field(default_factory=dict)
     _surnames: dict[str, list[str]] = field(default_factory=dict)
+    _given: set[str] = field(default_factory=set)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "KnowledgeBase":
@@ -54,7 +55,9 @@ class KnowledgeBase:
                     kb._exact.setdefault(k, []).append(rec["id"])
                 kb._lemma.setdefault(lemma_key(key), []).append(rec["id"])
             if rec["kind"] == "person" and " " in rec["name"]:
-                kb._surnames.setdefault(fold(rec["name"]).split()[-1], []).append(rec["id"])
+                words = fold(rec["name"]).split()
+                kb._surnames.setdefault(words[-1], []).append(rec["id"])
+                kb._given.add(words[0])
             for code, start, end in rec.get("roles", []):
                 if rec["kind"] == "person":
                     kb._roles.setdefault(code, []).append((start, end, rec["id"]))
@@ -80,7 +83,10 @@ class KnowledgeBase:
     def by_surname(self, surname: str) -> Optional[dict[str, Any]]:
         """The one person whose full name ends with ``surname`` (سليماني), if only one does."""
         key = fold(surname)
-        found = self._surnames.get(key, []) if len(key) >= 5 and " " not in key else []
+        bare = key[2:] if key.startswith("ال") else key
+        if len(key) < 5 or " " in key or bare in self._given or key in self._given:
+            return None  # a given name too (الحسين, حسين): it may be anyone
+        found = self._surnames.get(key, [])
         return self.records[found[0]] if len(found) == 1 else None
 
     def fuzzy(self, name: str, type: Optional[str] = None, score: float = 92) -> Optional[dict[str, Any]]:
@@ -166,13 +172,25 @@ class KnowledgeBase:
         return list(dict.fromkeys(forms))
 
 
-@lru_cache(maxsize=4096)
-def _romanize(token: str) -> str:
+@lru_cache(maxsize=1)
+def _romanizer():
+    """arabic-name-romanizer's transliterator on one ONNX thread: its default of two threads per
+    process puts four spinning threads on two cores when the pipeline runs two workers."""
     try:
-        from arabic_name_romanizer import transliterate
+        from arabic_name_romanizer import Transliterator
+        from arabic_name_romanizer.api import default_resources_dir
+        from arabic_name_romanizer.inference import OnnxModel
     except ImportError:  # optional fallback
+        return None
+    return Transliterator(model=OnnxModel(default_resources_dir(), intra_op_threads=1))
+
+
+@lru_cache(maxsize=65536)
+def _romanize(token: str) -> str:
+    romanizer = _romanizer()
+    if romanizer is None:
         return ""
-    return str(transliterate(token) or "")
+    return str(romanizer.transliterate(token) or "")
 
 
 KB_RESOURCE = "kb/kb.json.gz"

@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process
 from marsad.io import RawDocument
 from marsad.store.schema import SCHEMA_VERSION, statements
 from marsad.store.terms import query_words, snippet, text_terms
+from marsad.nlp.entities import function_words
 from marsad.text.normalize import fold
 
 _CHILD_TABLES = ("doc_entities", "mentions", "events", "claims", "sources", "quotes", "dates")
@@ -41,7 +42,9 @@ def _merge_surnames(rows: list[dict[str, Any]], docs_of: dict[str, set[str]]) ->
     for e in rows:
         words = fold(e["name"]).split()
         target = full.get(words[0], []) if e["type"] == "PER" and len(words) == 1 and len(words[0]) >= 4 else []
-        if len(target) != 1 or (e["kb_id"] and target[0]["kb_id"] and e["kb_id"] != target[0]["kb_id"]):
+        # A person the knowledge base knows keeps its identity; a "full name" that opens with a
+        # function word is a tagging slip (بأن ماكرون), not a person.
+        if len(target) != 1 or e["kb_id"] or fold(target[0]["name"]).split()[0] in function_words():
             merged.append(e)
             continue
         t = target[0]
@@ -179,7 +182,10 @@ class Store:
             key = keys[e["id"]] = entity_key(e)
             self.execute(
                 "INSERT INTO entities (key, name, norm, type, name_en, kb_id) VALUES (?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (key) DO UPDATE SET name_en = COALESCE(entities.name_en, excluded.name_en)",
+                " ON CONFLICT (key) DO UPDATE SET name_en = COALESCE(entities.name_en, excluded.name_en),"
+                # A KB entity first met by its surname (نتنياهو) is named by its fullest form.
+                " name = CASE WHEN LENGTH(excluded.norm) > LENGTH(entities.norm) THEN excluded.name ELSE entities.name END,"
+                " norm = CASE WHEN LENGTH(excluded.norm) > LENGTH(entities.norm) THEN excluded.norm ELSE entities.norm END",
                 (key, e.get("name") or "", fold(e.get("name") or ""), e.get("type") or "MISC", e.get("name_en"), e.get("kb_id")),
             )
         self.executemany(

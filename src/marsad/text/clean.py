@@ -13,6 +13,7 @@ from marsad.text import boilerplate
 from marsad.text.normalize import clean_surface, fold
 
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+_HASHTAG_JOIN = re.compile(r"(?<=[^\W\d_])_+(?=[^\W\d_])")  # #كوريا_الجنوبية reads كوريا الجنوبية
 
 
 def _paragraphs(text: str) -> str:
@@ -22,7 +23,7 @@ def _paragraphs(text: str) -> str:
 
 class Cleaner:
     def __call__(self, doc: Document) -> Document:
-        body = clean_surface(doc.raw_text)
+        body = _HASHTAG_JOIN.sub(" ", clean_surface(doc.raw_text))
         title = clean_surface(doc.title).strip() if doc.title else None
         body, removed = boilerplate.remove(body, title)
         body = _paragraphs(body)
