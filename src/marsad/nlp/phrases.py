@@ -22,6 +22,7 @@ Mentions are (start, end) spans of the document text; clitics stay outside.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import lru_cache
 from importlib import resources
 from typing import Callable
@@ -91,17 +92,25 @@ class PhraseRules:
     def apply(self, doc: Document, mentions: list[Mention]) -> list[Mention]:
         """``mentions`` adjusted and completed by the phrase rules."""
         text = doc.text
-        out = list(mentions)
+        ordered = sorted(mentions, key=lambda m: (m.start, m.end))
+        starts = [m.start for m in ordered]
+        out: list[Mention] = []
+        done = 0  # mentions before this index are handled
         for sent in doc.sentences:
+            lo, hi = bisect_left(starts, sent.start), bisect_left(starts, sent.end)
+            out += ordered[done:lo]  # outside any sentence: kept as they are
+            done = max(done, hi)
+            local = ordered[lo:hi]
             toks = [t for t in sent.tokens if t.norm]
-            if not toks:
-                continue
-            out = self._adjust(text, toks, out)
-            out = self._add(text, toks, out, self._institutions(text, toks))
-            out = self._add(text, toks, out, self._collectives(text, toks))
-            out = self._add(text, toks, out, self._bases(text, toks))
-            out = self._widen_bodies(text, toks, out)
-            out = self._add(text, toks, out, self._outlets(text, toks, out))
+            if toks:
+                local = self._adjust(text, toks, local)
+                local = self._add(text, toks, local, self._institutions(text, toks))
+                local = self._add(text, toks, local, self._collectives(text, toks))
+                local = self._add(text, toks, local, self._bases(text, toks))
+                local = self._widen_bodies(text, toks, local)
+                local = self._add(text, toks, local, self._outlets(text, toks, local))
+            out += local
+        out += ordered[done:]
         return sorted(out, key=lambda m: (m.start, m.end))
 
     # -- new phrases --
