@@ -156,3 +156,21 @@ def test_subject_after_a_pronoun_preposition_and_visit_destination():
     assert roles(doc, only(extract(doc), "SUPPORT"))[0] == "إسرائيل"
     doc = make_doc("وزار وزير الخارجية الروسي سيرغي لافروف لبغداد.", [("PER", "سيرغي لافروف"), ("LOC", "بغداد")])
     assert roles(doc, only(extract(doc), "CONSULT")) == ("سيرغي لافروف", None, "بغداد")
+
+
+def test_agent_phrase_names_the_actor():
+    doc = make_doc(
+        "وأدان المجلس اغتيال الصحفي في الموصل على يد تنظيم داعش.",
+        [("ORG", "المجلس"), ("LOC", "الموصل"), ("ORG", "تنظيم داعش")],
+    )
+    ev = only(extract(doc), "ASSAULT")
+    assert roles(doc, ev)[0] == "تنظيم داعش"
+
+
+def test_agreement_between_two_sides():
+    doc = make_doc(
+        "ورحب الوسطاء بالاتفاق بين إثيوبيا وإريتريا على إنهاء النزاع.",
+        [("LOC", "إثيوبيا"), ("LOC", "إريتريا")],
+    )
+    ev = only(extract(doc), "AGREE")
+    assert roles(doc, ev)[:2] == ("إثيوبيا", "إريتريا")

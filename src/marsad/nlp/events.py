@@ -413,6 +413,26 @@ def title_gap(toks: list[Token], a: int, b: int, names: set[int] = frozenset()) 
     )
 
 
+def _agent(toks: list[Token], after: list[Slot], i: int, c: dict) -> Optional[Slot]:
+    """The name behind an agent phrase (من قبل، من جانب، على يد) shortly after the trigger."""
+    for s in after:
+        if s.first > i + 8:
+            break
+        if s.first >= 2 and f"{_word(toks[s.first - 2])} {_word(toks[s.first - 1])}" in c["agent_phrases"]:
+            return s
+    return None
+
+
+def _between(toks: list[Token], after: list[Slot], i: int) -> Optional[tuple[Slot, Slot]]:
+    """Two coordinated names after بين right after the trigger: (first, second)."""
+    for n, s in enumerate(after[:-1]):
+        if s.first > i + 4:
+            break
+        if s.prep == "بين" and after[n + 1].conjunct:
+            return s, after[n + 1]
+    return None
+
+
 def roles(toks: list[Token], breaks: list[bool], slots: list[Slot], i: int, trig: Trigger, is_noun: bool):
     """(actor, target, location) entity ids for the trigger at token ``i``."""
     c = cues()
@@ -478,6 +498,14 @@ def roles(toks: list[Token], breaks: list[bool], slots: list[Slot], i: int, trig
                     antecedent = [s for s in slots if s.last < cs - 1 and s.last >= cs - 4]
                     if antecedent:
                         actor = antecedent[-1]
+    agent = _agent(toks, after, i, c)
+    if agent is not None:  # تم اغتياله على يد X, الهجوم من قبل X: the agent phrase names the actor
+        actor = agent
+        used.add(id(agent))
+    pair = _between(toks, after, i) if fold(trig.type) in c["mutual_types"] else None
+    if pair is not None:  # اتفاق بين ترامب وكيم: both sides, the first as actor
+        actor, target = pair
+        used.update((id(actor), id(target)))
     if actor is None and not passive:
         actor = sentence_subject(toks, slots, i)
     if target is None:
