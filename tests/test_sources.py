@@ -151,3 +151,17 @@ def test_negated_cue_and_a_named_official():
     doc = make_doc("وقال المسؤول في حركة التغيير الديمقراطي تنداي بيتي إن النتائج مزورة.", [("PER", "تنداي بيتي")])
     (claim,), _ = extract(doc)
     assert claim.sources[0].kind == "named_person" and claim.sources[0].entity == "e1"
+
+
+def test_kinds_of_official_local_and_titled_sources():
+    cases = [
+        ("وقالت مصادر أمنية عراقية إن الهجوم وقع فجرا.", [], "مصادر أمنية عراقية", "official_unnamed"),
+        ("وقال مصدر من داخل البيضاء إن الاشتباكات توقفت.", [("LOC", "البيضاء")], "مصدر من داخل البيضاء", "anonymous"),
+        ("وقال مصدر في حزب الله إن الحزب لن يرد.", [("ORG", "حزب الله")], "مصدر في حزب الله", "anonymous_affiliated"),
+        ("وقال المتحدث باسم طالبان، ذبيح الله مجاهد، إن الحركة ستشارك في المحادثات.",
+         [("ORG", "طالبان"), ("PER", "ذبيح الله مجاهد")], "المتحدث باسم طالبان، ذبيح الله مجاهد", "named_person"),
+    ]
+    for text, ents, source, kind in cases:
+        claims, _ = extract(make_doc(text, ents))
+        assert claims, text
+        assert (source, kind) == chain(claims[0])[-1], text

@@ -196,6 +196,11 @@ def phrase_after(toks: list[Token], j: int, slots: list[Slot]) -> Optional[Phras
                 if not any(s.first <= k + 1 <= s.last for s in slots):
                     break
             k += 1
+        if head in lex["official_nouns"] and k + 2 < n and toks[k + 1].text in ("،", ","):
+            # المتحدث باسم طالبان، ذبيح الله مجاهد: the title, then the person who holds it
+            person = next((s for s in slots if s.type == "PER" and s.first == k + 2), None)
+            if person is not None and (person.last + 1 >= n or _is_punct(toks[person.last + 1]) or _is_cue_word(toks[person.last + 1])):
+                k = person.last
         return Phrase(j, k)
     if slot is not None:
         # title words then a name, then its nisba adjectives
@@ -286,7 +291,11 @@ def classify(doc: Document, toks: list[Token], ph: Phrase, slots: list[Slot]) ->
         return "named_outlet", (org or loc or per).entity if (org or loc or per) else None
     if head in lex["anonymous_nouns"]:
         near = words[1:4]
-        if any(w in lex["affiliation_markers"] for w in near):
+        if any(w in lex["official_adjectives"] for w in near[:2]):
+            return "official_unnamed", None  # مصادر رسمية، مصدر أمني
+        # مصادر مقربة من X is affiliated whatever X is; مصدر في/من X only when X is a body,
+        # not a place (مصدر من داخل البيضاء is a local source).
+        if any(w in lex["strong_affiliation_markers"] for w in near) or (org and any(w in lex["affiliation_markers"] for w in near)):
             return "anonymous_affiliated", (org or loc).entity if (org or loc) else None
         return "anonymous", None
     plural = head.endswith(("ون", "ين")) or head in ("ضباط", "اعضاء", "نواب", "خبراء", "مسوولي")
