@@ -174,3 +174,10 @@ def test_agreement_between_two_sides():
     )
     ev = only(extract(doc), "AGREE")
     assert roles(doc, ev)[:2] == ("إثيوبيا", "إريتريا")
+
+
+def test_alleged_and_any_events_are_not_facts():
+    alleged = make_doc("وتحدثت وسائل إعلام روسية عن الهجوم المزعوم على دوما.", [("LOC", "دوما")])
+    assert only(extract(alleged), "ASSAULT").mode == "uncertain"
+    anyone = make_doc("وحذرت طهران من أن أي هجوم على أراضيها سيقابل برد قاس.", [("LOC", "طهران")])
+    assert only(extract(anyone), "ASSAULT").mode == "hypothetical"

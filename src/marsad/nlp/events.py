@@ -358,6 +358,8 @@ def mode_of(toks: list[Token], breaks: list[bool], i: int, trig: Trigger, matche
     joined = " " + " ".join(surf) + " "
     if any(f" {w} " in joined for w in c["hypothetical_surface"]):
         return "hypothetical"
+    if trig.kind == "noun" and norms and norms[-1] in c["hypothetical_determiners"]:
+        return "hypothetical"  # أي هجوم: any attack, none that happened
     if any(f" {w} " in joined or f" و{w} " in joined or f" ف{w} " in joined for w in c["conditional_surface"]):
         return "conditional"
     if any(set(candidates(t.stem or t.norm)) & c["planned_lemmas"] for t in before):
@@ -372,7 +374,7 @@ def mode_of(toks: list[Token], breaks: list[bool], i: int, trig: Trigger, matche
         return "future"
     if (norms and norms[-1] == c["uncertain_particle"] and tok.stem[:1] in _IMPERFECT) or any(
         n in c["uncertain_words"] for n in norms
-    ):
+    ) or (i + 1 < len(toks) and toks[i + 1].norm in c["uncertain_after"]):  # الهجوم المزعوم
         return "uncertain"
     return trig.mode or None
 
