@@ -162,3 +162,36 @@ def outlets(store: Store, fresh: bool = True) -> list[dict[str, Any]]:
     if fresh:
         refresh(store)
     return _records(store, "SELECT data FROM corpus_outlets ORDER BY documents DESC, outlet", [], 0)
+
+
+def event(store: Store, event_id: str, fresh: bool = True) -> Optional[dict[str, Any]]:
+    """One consolidated event with its reports, or None."""
+    if fresh:
+        refresh(store)
+    found = _records(store, "SELECT data FROM corpus_events WHERE id = ?", [event_id], 0)
+    return found[0] if found else None
+
+
+def claim(store: Store, claim_id: str, fresh: bool = True) -> Optional[dict[str, Any]]:
+    """One claim across outlets with its reports, chains, flags and denials, or None."""
+    if fresh:
+        refresh(store)
+    found = _records(store, "SELECT data FROM corpus_claims WHERE id = ?", [claim_id], 0)
+    return found[0] if found else None
+
+
+def of_document(store: Store, doc_id: str, fresh: bool = True) -> dict[str, Any]:
+    """Where a document's own events and claims went: its story, and its local event and claim ids mapped to
+    the consolidated records (id, reports, outlets, flags) that hold them."""
+    story_id = story_of(store, doc_id, fresh)
+    out: dict[str, Any] = {"story": story_id, "events": {}, "claims": {}}
+    if story_id is None:
+        return out
+    for table, kind, local in (("corpus_events", "events", "event"), ("corpus_claims", "claims", "claim")):
+        for rec in _records(store, f"SELECT data FROM {table} WHERE story_id = ?", [story_id], 0):
+            summary = {"id": rec["id"], "reports": len(rec["reports"]), "outlets": rec["outlets"],
+                       "flags": rec.get("flags", [])}
+            for r in rec["reports"]:
+                if r["id"] == doc_id:
+                    out[kind][r[local]] = summary
+    return out

@@ -21,7 +21,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Optional
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import anyio.to_thread
 from fastapi import FastAPI, HTTPException, Query, Request
@@ -33,6 +33,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from marsad.model import SOURCE_KINDS
+from marsad.store import corpus
 from marsad.web.api_corpus import router as corpus_router
 from marsad.web.backend import Backend
 from marsad.web.render import document_layers, entity_url, highlight
@@ -55,6 +56,10 @@ DEFAULT_MAX_UPLOAD = 5 * 1024 * 1024
 DEFAULT_RATE = 20.0
 DEFAULT_BURST = 60
 DEFAULT_THREADS = 8
+PAGE = 100  # rows of a list page before its "more" link
+# Edges the actor graph draws by default, heaviest first: the layout of all 641 edges of 1,000 ANT articles takes
+# Chromium 8 s and draws a hairball; 150 take about a second and show the main actors.
+GRAPH_EDGES = 150
 MAX_QUERY = 500  # characters; each query word costs an index lookup and possibly a fuzzy expansion
 
 
@@ -145,6 +150,9 @@ def create_app(backend: Backend, token: Optional[str] = None, max_upload: int = 
         # Routes are synchronous and run in worker threads; anyio's default of 40 leaves them fighting over the
         # GIL: measured with 50 concurrent searches, 8 threads serve three times the requests of 40.
         anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        # Build the corpus records (stories, events and claims across outlets) before the first request, which
+        # would otherwise wait seconds for them after an ingest (8 s at 1,000 articles).
+        await anyio.to_thread.run_sync(lambda: backend.queries().refresh())
         yield
 
     app = FastAPI(
@@ -158,7 +166,7 @@ def create_app(backend: Backend, token: Optional[str] = None, max_upload: int = 
     app.include_router(corpus_router)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.autoescape = True
-    templates.env.globals.update(entity_url=entity_url, quote=lambda s: quote(s or "", safe=""))
+    templates.env.globals.update(entity_url=entity_url, quote=lambda s: quote(s or "", safe=""), unquote=unquote)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     app.add_middleware(Guard, limiter=RateLimiter(rate_limit, burst) if rate_limit > 0 else None, max_body=max_upload)
@@ -179,6 +187,13 @@ def create_app(backend: Backend, token: Optional[str] = None, max_upload: int = 
 
     def queries():
         return backend.queries()
+
+    def corpus_store_call(function, *args: Any, **kwargs: Any):
+        """A ``marsad.store.corpus`` read on this thread's store (it rebuilds the records when documents changed)."""
+        store = getattr(backend, "store", None)
+        if store is None:
+            raise HTTPException(501, "this backend has no corpus-level records")
+        return function(store(), *args, **kwargs)
 
     def search_hits(q: str, filters: dict[str, str], limit: int) -> list[dict[str, Any]]:
         """The store's hits; the entity filter here is a corpus entity key, applied on the hits."""
@@ -218,7 +233,7 @@ def create_app(backend: Backend, token: Optional[str] = None, max_upload: int = 
         text = doc.get("text") or ""
         names = {e["id"]: e for e in doc.get("entities") or []}
         return page(request, "document.html", doc=doc, body=highlight(text, document_layers(doc, keys)),
-                    keys=keys, names=names, text=text)
+                    keys=keys, names=names, text=text, across=corpus_store_call(corpus.of_document, doc_id))
 
     @app.get("/entities/{key:path}", response_class=HTMLResponse, include_in_schema=False)
     def entity_page(request: Request, key: str):
@@ -232,17 +247,49 @@ def create_app(backend: Backend, token: Optional[str] = None, max_upload: int = 
         claim = queries().claim(doc_id, claim_id)
         if claim is None:
             raise HTTPException(404, "no such claim")
-        return page(request, "claim.html", claim=claim)
+        across = corpus_store_call(corpus.of_document, doc_id)["claims"].get(claim_id)
+        return page(request, "claim.html", claim=claim, across=across)
+
+    @app.get("/corpus-claims/{claim_id:path}", response_class=HTMLResponse, include_in_schema=False)
+    def corpus_claim_page(request: Request, claim_id: str):
+        found = corpus_store_call(corpus.claim, claim_id)
+        if found is None:
+            raise HTTPException(404, "no such claim")
+        return page(request, "corpus_claim.html", claim=found)
+
+    @app.get("/corpus-events/{event_id:path}", response_class=HTMLResponse, include_in_schema=False)
+    def corpus_event_page(request: Request, event_id: str):
+        found = corpus_store_call(corpus.event, event_id)
+        if found is None:
+            raise HTTPException(404, "no such event")
+        return page(request, "corpus_event.html", event=found)
+
+    @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
+    def stories_page(request: Request, min_outlets: int = Query(2, ge=1), limit: int = Query(PAGE, ge=1, le=2000)):
+        found = corpus_store_call(corpus.stories, min_outlets=min_outlets, limit=limit + 1)
+        return page(request, "stories.html", stories=found[:limit], more=len(found) > limit, limit=limit,
+                    min_outlets=min_outlets)
+
+    @app.get("/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(request: Request, story_id: str):
+        found = corpus_store_call(corpus.story, story_id)
+        if found is None:
+            raise HTTPException(404, "no such story")
+        return page(request, "story.html", story=found)
 
     @app.get("/sources", response_class=HTMLResponse, include_in_schema=False)
-    def sources_page(request: Request, source_kind: str = ""):
+    def sources_page(request: Request, source_kind: str = "", flag: str = "", limit: int = Query(PAGE, ge=1, le=2000)):
         qs = queries()
-        return page(request, "sources.html", overview=qs.source_overview(), claims=qs.claims_list(source_kind),
+        flag = flag if flag in ("single_sourced", "contested") else ""
+        across = corpus_store_call(corpus.claims, flag=flag or None, min_outlets=1 if flag else 2, limit=limit + 1)
+        return page(request, "sources.html", overview=qs.source_overview(), claims=qs.claims_list(source_kind, limit),
+                    across=across[:limit], more=len(across) > limit, limit=limit, flag=flag,
                     source_kinds=SOURCE_KINDS, source_kind=source_kind)
 
     @app.get("/graph", response_class=HTMLResponse, include_in_schema=False)
     def graph_page(request: Request):
-        return page(request, "graph.html", event_types=event_types())
+        return page(request, "graph.html", event_types=event_types(), counts=corpus_store_call(corpus.event_counts),
+                    limit=GRAPH_EDGES)
 
     @app.get("/timeline", response_class=HTMLResponse, include_in_schema=False)
     def timeline_page(request: Request):
@@ -296,14 +343,15 @@ def create_app(backend: Backend, token: Optional[str] = None, max_upload: int = 
         return entity
 
     @app.get("/api/graph", tags=["events"], summary="Actor graph: edges by PLOVER type weighted by distinct events")
-    def api_graph(event_type: str = "", min_weight: int = Query(1, ge=1)) -> dict[str, Any]:
-        return queries().graph(event_type=event_type, min_weight=min_weight)
+    def api_graph(event_type: str = "", min_weight: int = Query(1, ge=1), entity: str = "",
+                  limit: int = Query(GRAPH_EDGES, ge=0, le=100_000, description="heaviest edges kept; 0: all")) -> dict[str, Any]:
+        return RawJSONResponse(queries().graph(event_type=event_type, min_weight=min_weight, entity=entity, limit=limit))
 
-    @app.get("/api/timeline", tags=["events"], summary="Dated events")
+    @app.get("/api/timeline", tags=["events"], summary="Dated events, each real-world event once with its report count")
     def api_timeline(entity: str = "", event_type: str = "", outlet: str = "") -> list[dict[str, Any]]:
-        return queries().timeline(entity=entity, event_type=event_type, outlet=outlet)
+        return RawJSONResponse(queries().timeline(entity=entity, event_type=event_type, outlet=outlet))
 
-    @app.get("/api/map", tags=["events"], summary="Event locations with coordinates")
+    @app.get("/api/map", tags=["events"], summary="Places of events with coordinates; counts of distinct events")
     def api_map(event_type: str = "") -> list[dict[str, Any]]:
         return queries().map_points(event_type=event_type)
 

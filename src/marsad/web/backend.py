@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any, Optional, Protocol
 
+from marsad.store import corpus
 from marsad.web.queries import Queries
 
 
@@ -45,13 +46,15 @@ class StoreBackend:
         return self.store().document(doc_id)
 
     def queries(self) -> Queries:
-        return Queries(self.store().execute)
+        store = self.store()
+        return Queries(store.execute, refresh=lambda: corpus.refresh(store), cache_key=str(self.db))
 
     def ingest(self, paths: list[str]) -> dict[str, Any]:
         from marsad.io import read_paths
         from marsad.store.ingest import ingest
 
         report = ingest(self.store(), read_paths(paths), jobs=1)
+        corpus.refresh(self.store())  # the uploader waits for the corpus records, not the next reader
         return {"added": report.added, "skipped": report.skipped, "failed": report.failed}
 
 

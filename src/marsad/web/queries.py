@@ -19,31 +19,81 @@ from typing import Any, Callable, Iterable, Optional
 from marsad.text.normalize import fold
 
 _WORD = re.compile(r"\w+")
+# database -> (signature of the corpus records, their parsed events); see Queries.corpus_events
+_EVENT_CACHE: dict[str, tuple[str, list[dict[str, Any]]]] = {}
 
 
-def day(value: Optional[str]) -> Optional[str]:
-    """A YYYY[-MM[-DD]] value as a full date (first day of its month or year), or None."""
-    if not value or not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
-        return None
-    parts = value.split("-") + ["01", "01"]
-    return "-".join(parts[:3])
+def month_bars(counts: Counter, height: int = 60) -> list[dict[str, Any]]:
+    """Every month from the first to the last of ``counts``, with its count and a bar height in pixels."""
+    if not counts:
+        return []
+    first, last = min(counts), max(counts)
+    year, month = int(first[:4]), int(first[5:7])
+    top = max(counts.values())
+    out = []
+    while f"{year:04d}-{month:02d}" <= last and len(out) < 240:
+        key = f"{year:04d}-{month:02d}"
+        out.append({"month": key, "n": counts.get(key, 0), "height": round(height * counts.get(key, 0) / top, 1)})
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
 
 
 @lru_cache(maxsize=1)
-def kb_places() -> dict[str, dict[str, Any]]:
-    """Knowledge-base records with coordinates, by id."""
+def kb_records() -> dict[str, dict[str, Any]]:
+    """Knowledge-base records by id."""
     path = resources.files("marsad.resources").joinpath("kb/kb.json.gz")
     try:
         with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
             records = json.load(fh).get("records", [])
     except (FileNotFoundError, OSError, ValueError):
         return {}
-    return {r["id"]: r for r in records if r.get("lat") is not None and r.get("lon") is not None}
+    return {r["id"]: r for r in records}
+
+
+@lru_cache(maxsize=1)
+def kb_places() -> dict[str, dict[str, Any]]:
+    """Knowledge-base records with coordinates, by id."""
+    return {k: r for k, r in kb_records().items() if r.get("lat") is not None and r.get("lon") is not None}
+
+
+@lru_cache(maxsize=1)
+def _countries_by_iso3() -> dict[str, dict[str, Any]]:
+    return {r["iso3"]: r for r in kb_records().values() if r.get("iso3")}
+
+
+def kb_facts(kb_id: Optional[str]) -> Optional[dict[str, Any]]:
+    """What the knowledge base holds on a record: kind, country, capital, population, coordinates, and its
+    roles (CAMEO actor codes with their dates) split into a country and sectors the page can label."""
+    rec = kb_records().get(kb_id or "")
+    if rec is None:
+        return None
+    countries = _countries_by_iso3()
+    roles = []
+    for code, start, end in rec.get("roles") or []:
+        country = countries.get(code[:3])
+        sectors = [code[i:i + 3] for i in range(3 if country else 0, len(code), 3)]
+        roles.append({"code": code, "start": start, "end": end, "sectors": sectors,
+                      "country": {"name": country["name"], "name_en": country.get("name_en")} if country else None})
+
+    def named(ref: Optional[str]) -> Optional[dict[str, Any]]:
+        other = kb_records().get(ref or "")
+        return {"id": other["id"], "name": other["name"], "name_en": other.get("name_en")} if other else None
+
+    return {
+        "id": rec["id"], "kind": rec.get("kind"), "name": rec.get("name"), "name_en": rec.get("name_en"),
+        "names": rec.get("names") or [], "variants": rec.get("variants") or [], "population": rec.get("population"),
+        "lat": rec.get("lat"), "lon": rec.get("lon"), "country": named(rec.get("country")),
+        "capital": named(rec.get("capital")), "capital_of": named(rec.get("capital_of")), "agent": rec.get("agent"),
+        "roles": roles,
+    }
 
 
 class Queries:
-    def __init__(self, execute: Callable[[str, list], Any]):
+    def __init__(self, execute: Callable[[str, list], Any], refresh: Callable[[], Any] = lambda: None,
+                 cache_key: str = ""):
         self.execute = execute  # the store's: runs ``?``-placeholder SQL on either backend, returns a cursor
+        self.refresh = refresh  # rebuilds the corpus records when documents changed (marsad.store.corpus)
+        self.cache_key = cache_key  # names the database in the cache of parsed corpus events
 
     def rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
         cur = self.execute(sql, list(params))
@@ -131,6 +181,8 @@ class Queries:
         out["aliases"] = self.rows(
             "SELECT text, COUNT(*) AS n FROM mentions WHERE entity = ? GROUP BY text ORDER BY n DESC, text", [key])
         out["mention_count"] = sum(a["n"] for a in out["aliases"])
+        out["document_count"] = self.rows(
+            "SELECT COUNT(DISTINCT doc_id) AS n FROM doc_entities WHERE entity = ?", [key])[0]["n"]
         out["documents"] = self.rows(
             "SELECT d.id, d.title, d.published, d.outlet, COUNT(*) AS n FROM mentions m "
             "JOIN documents d ON d.id = m.doc_id WHERE m.entity = ? "
@@ -141,87 +193,127 @@ class Queries:
             "JOIN doc_entities o ON o.doc_id = mine.doc_id JOIN entities e ON e.key = o.entity "
             "WHERE o.entity <> ? GROUP BY e.key, e.name, e.name_en, e.type ORDER BY n DESC, e.name LIMIT 30",
             [key, key])
-        out["events"] = self.events(entity=key, limit=200)
+        events = self.select_events(entity=key)
+        roles: Counter = Counter()
+        months: Counter = Counter()
+        for ev in events:
+            roles.update(role for role in ("actor", "target", "location") if (ev.get(role) or {}).get("key") == key)
+            if ev["first"]:
+                months[ev["first"][:7]] += 1
+        out["events"] = events[-200:][::-1]  # newest first
+        out["event_count"] = len(events)
+        out["event_roles"] = dict(roles)
+        out["months"] = month_bars(months)
+        out["kb"] = kb_facts(out.get("kb_id"))
         place = kb_places().get(out.get("kb_id") or "")
         out["coordinates"] = [place["lat"], place["lon"]] if place else None
         return out
 
-    def events(self, entity: str = "", event_type: str = "", outlet: str = "", limit: int = 1000) -> list[dict[str, Any]]:
-        """Events with their actors, targets and locations resolved to corpus entities, and a date."""
-        where, params = ["1 = 1"], []
-        if entity:
-            where.append("(v.actor = ? OR v.target = ? OR v.location = ?)")
-            params += [entity] * 3
-        if event_type:
-            where.append("v.type = ?")
-            params.append(event_type)
-        if outlet:
-            where.append("d.outlet = ?")
-            params.append(outlet)
-        rows = self.rows(
-            "SELECT v.doc_id, v.local_id, v.type, v.mode, v.trigger_text, v.date_value, v.claim, "
-            "d.title, d.published, d.outlet, "
-            "v.actor, ae.name AS actor_name, ae.name_en AS actor_name_en, "
-            "v.target, te.name AS target_name, te.name_en AS target_name_en, "
-            "v.location, le.name AS location_name, le.name_en AS location_name_en, le.kb_id AS location_kb "
-            "FROM events v JOIN documents d ON d.id = v.doc_id "
-            "LEFT JOIN entities ae ON ae.key = v.actor "
-            "LEFT JOIN entities te ON te.key = v.target "
-            "LEFT JOIN entities le ON le.key = v.location "
-            "WHERE " + " AND ".join(where) + f" ORDER BY d.published, v.doc_id, v.local_id LIMIT {int(limit)}",
-            params,
-        )
-        for r in rows:
-            r["day"] = day(r["date_value"]) or day(r["published"])
-        return rows
+    # -- consolidated events: graph, timeline, map ---------------------------------
 
-    # -- graph, timeline, map -----------------------------------------------------
+    def corpus_events(self) -> list[dict[str, Any]]:
+        """Every consolidated event (one per real-world event, issue 10) without its reports' sentences,
+        oldest first; parsed once per build of the corpus records and shared by the server's threads."""
+        self.refresh()
+        row = self.execute("SELECT value FROM corpus_state WHERE name = 'signature'", []).fetchone()
+        signature = row[0] if row else ""
+        cached = _EVENT_CACHE.get(self.cache_key)
+        if cached and cached[0] == signature:
+            return cached[1]
+        events = []
+        for (data,) in self.execute("SELECT data FROM corpus_events ORDER BY first_date, id", []).fetchall():
+            ev = json.loads(data)
+            reports = ev.pop("reports")
+            ev["reports"] = len(reports)
+            ev["modes"] = sorted({r["mode"] for r in reports if r.get("mode")})
+            ev["triggers"] = sorted({r["trigger"] for r in reports if r.get("trigger")})
+            ev["keys"] = [ev[role]["key"] for role in ("actor", "target", "location") if ev.get(role)]
+            events.append(ev)
+        _EVENT_CACHE[self.cache_key] = (signature, events)
+        return events
 
-    def graph(self, event_type: str = "", min_weight: int = 1) -> dict[str, list[dict[str, Any]]]:
-        """Actor graph: an edge per (actor, target, event type) weighted by its distinct events."""
-        weights: Counter = Counter()
-        names: dict[str, dict[str, Any]] = {}
-        for ev in self.events(event_type=event_type, limit=20000):
-            if not ev["actor"] or not ev["target"] or ev["actor"] == ev["target"]:
+    def select_events(self, entity: str = "", event_type: str = "", outlet: str = "") -> list[dict[str, Any]]:
+        return [ev for ev in self.corpus_events()
+                if (not entity or entity in ev["keys"]) and (not event_type or ev["type"] == event_type)
+                and (not outlet or outlet in ev["outlets"])]
+
+    def english_names(self, keys: Iterable[str]) -> dict[str, Optional[str]]:
+        keys = sorted(set(keys))
+        out: dict[str, Optional[str]] = {}
+        for i in range(0, len(keys), 500):  # stay below the databases' limits on bound parameters
+            chunk = keys[i:i + 500]
+            out.update((r["key"], r["name_en"]) for r in self.rows(
+                f"SELECT key, name_en FROM entities WHERE key IN ({','.join('?' * len(chunk))})", chunk))
+        return out
+
+    def graph(self, event_type: str = "", min_weight: int = 1, entity: str = "", limit: int = 0) -> dict[str, Any]:
+        """Actor graph: an edge per (actor, target, PLOVER type) weighted by its distinct consolidated events,
+        not by the reports of them (``reports`` says how many there were); each edge lists its events.
+        ``limit`` keeps the heaviest edges (0: all); ``total`` counts the edges before it."""
+        edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+        names: dict[str, str] = {}
+        for ev in self.select_events(entity=entity, event_type=event_type):
+            actor, target = ev.get("actor"), ev.get("target")
+            if not actor or not target or actor["key"] == target["key"]:
                 continue
-            weights[(ev["actor"], ev["target"], ev["type"])] += 1
-            names[ev["actor"]] = {"name": ev["actor_name"], "name_en": ev["actor_name_en"]}
-            names[ev["target"]] = {"name": ev["target_name"], "name_en": ev["target_name_en"]}
-        edges = [
-            {"id": f"{a}|{t}|{k}", "source": a, "target": t, "type": k, "weight": w}
-            for (a, t, k), w in sorted(weights.items()) if w >= min_weight
-        ]
-        used = {e["source"] for e in edges} | {e["target"] for e in edges}
+            names.setdefault(actor["key"], actor["name"])
+            names.setdefault(target["key"], target["name"])
+            edge = edges.setdefault((actor["key"], target["key"], ev["type"]), {
+                "id": f"{actor['key']}|{target['key']}|{ev['type']}", "source": actor["key"], "target": target["key"],
+                "type": ev["type"], "weight": 0, "reports": 0, "events": []})
+            edge["weight"] += 1
+            edge["reports"] += ev["reports"]
+            if len(edge["events"]) < 20:
+                edge["events"].append({"id": ev["id"], "first": ev["first"], "reports": ev["reports"],
+                                       "outlets": ev["outlets"], "title": ev["earliest_report"]["title"]})
+        kept = [e for _, e in sorted(edges.items()) if e["weight"] >= min_weight]
+        total = len(kept)
+        if limit and total > limit:
+            heaviest = sorted(kept, key=lambda e: (-e["weight"], -e["reports"], e["id"]))[:limit]
+            kept = sorted(heaviest, key=lambda e: e["id"])
         degree: Counter = Counter()
-        for e in edges:
+        for e in kept:
             degree[e["source"]] += e["weight"]
             degree[e["target"]] += e["weight"]
-        nodes = [{"id": k, "name": names[k]["name"] or k, "name_en": names[k]["name_en"], "degree": degree[k]}
-                 for k in sorted(used)]
-        return {"nodes": nodes, "edges": edges}
+        english = self.english_names(degree)
+        nodes = [{"id": k, "name": names[k] or k, "name_en": english.get(k), "degree": degree[k]} for k in sorted(degree)]
+        return {"nodes": nodes, "edges": kept, "total": total}
 
     def timeline(self, entity: str = "", event_type: str = "", outlet: str = "") -> list[dict[str, Any]]:
+        """Dated consolidated events, each once however many outlets reported it."""
         return [
-            {"id": f"{ev['doc_id']}/{ev['local_id']}", "start": ev["day"], "type": ev["type"],
-             "mode": ev["mode"], "trigger": ev["trigger_text"], "actor": ev["actor_name"],
-             "target": ev["target_name"], "document": ev["doc_id"], "title": ev["title"], "outlet": ev["outlet"]}
-            for ev in self.events(entity=entity, event_type=event_type, outlet=outlet, limit=5000) if ev["day"]
+            {"id": ev["id"], "start": ev["first"], "end": ev["last"], "type": ev["type"], "modes": ev["modes"],
+             "trigger": ev["triggers"][0] if ev["triggers"] else None,
+             "actor": (ev.get("actor") or {}).get("name"), "target": (ev.get("target") or {}).get("name"),
+             "location": (ev.get("location") or {}).get("name"), "reports": ev["reports"], "outlets": ev["outlets"],
+             "document": ev["earliest_report"]["id"], "title": ev["earliest_report"]["title"]}
+            for ev in self.select_events(entity=entity, event_type=event_type, outlet=outlet) if ev["first"]
         ]
 
     def map_points(self, event_type: str = "") -> list[dict[str, Any]]:
-        """Places of events (by their location entity's coordinates in the knowledge base), with counts."""
+        """Places of consolidated events (their location entity's coordinates in the knowledge base), with counts;
+        without any located event, the places the documents mention."""
+        events = [ev for ev in self.select_events(event_type=event_type) if ev.get("location")]
+        keys = sorted({ev["location"]["key"] for ev in events})
+        located = {}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            located.update((r["key"], r) for r in self.rows(
+                f"SELECT key, name, name_en, kb_id FROM entities WHERE key IN ({','.join('?' * len(chunk))})", chunk))
         places = kb_places()
         points: dict[str, dict[str, Any]] = {}
-        for ev in self.events(event_type=event_type, limit=20000):
-            place = places.get(ev["location_kb"] or "")
+        for ev in events:
+            entity = located.get(ev["location"]["key"])
+            place = places.get((entity or {}).get("kb_id") or "")
             if not place:
                 continue
-            p = points.setdefault(ev["location"], {
-                "entity": ev["location"], "name": ev["location_name"], "name_en": ev["location_name_en"],
-                "lat": place["lat"], "lon": place["lon"], "events": 0, "types": Counter(), "kind": "event"})
+            p = points.setdefault(entity["key"], {
+                "entity": entity["key"], "name": entity["name"], "name_en": entity["name_en"],
+                "lat": place["lat"], "lon": place["lon"], "events": 0, "reports": 0, "types": Counter(), "kind": "event"})
             p["events"] += 1
+            p["reports"] += ev["reports"]
             p["types"][ev["type"]] += 1
-        if not points:  # no located events yet: the places the documents mention
+        if not points:
             for r in self.rows(
                 "SELECT e.key, e.name, e.name_en, e.kb_id, COUNT(DISTINCT de.doc_id) AS n FROM entities e "
                 "JOIN doc_entities de ON de.entity = e.key WHERE e.kb_id IS NOT NULL "

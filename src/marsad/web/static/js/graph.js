@@ -1,9 +1,11 @@
-// Actor graph: entities as nodes, actor -> target edges per PLOVER type, width by number of events.
+// Actor graph: entities as nodes, actor -> target edges per PLOVER type, width by distinct events (not reports);
+// tapping an edge lists its events, each with its report count, in the side panel.
 "use strict";
 (function () {
   const m = window.marsad;
   const form = document.getElementById("graph-form");
   const count = document.getElementById("graph-count");
+  const panel = document.getElementById("edge-events");
   const palette = ["#1b7f79", "#c0392b", "#8e44ad", "#d35400", "#2c3e50", "#27ae60", "#2980b9", "#b7950b"];
   let cy = null;
 
@@ -14,7 +16,7 @@
       ...data.nodes.map((n) => ({ data: { id: n.id, label: n.name, degree: n.degree } })),
       ...data.edges.map((e) => ({
         data: { id: e.id, source: e.source, target: e.target, label: e.type + " ×" + e.weight, weight: e.weight,
-                color: palette[types.indexOf(e.type) % palette.length] },
+                color: palette[types.indexOf(e.type) % palette.length], events: e.events },
       })),
     ];
     if (cy) cy.destroy();
@@ -33,8 +35,24 @@
       wheelSensitivity: 0.3,
     });
     cy.on("tap", "node", (evt) => { location.href = m.entityUrl(evt.target.id()); });
+    cy.on("tap", "edge", (evt) => showEdge(evt.target));
     window.marsadGraph = cy;
-    count.textContent = data.nodes.length + " " + count.dataset.nodes + " · " + data.edges.length + " " + count.dataset.edges;
+    count.textContent = data.nodes.length + " " + count.dataset.nodes + " · " + data.edges.length + " " + count.dataset.edges +
+      (data.total > data.edges.length ? " " + count.dataset.of + " " + data.total : "");
+  }
+
+  function showEdge(edge) {
+    panel.replaceChildren();
+    const head = m.el("li", null, { class: "edge-head" });
+    head.append(m.el("strong", edge.source().data("label")), m.el("span", " → " + edge.data("label") + " → "),
+                m.el("strong", edge.target().data("label")));
+    panel.appendChild(head);
+    for (const ev of edge.data("events")) {
+      const li = m.el("li");
+      li.appendChild(m.el("a", (ev.first || "—") + " · " + (ev.title || ev.id), { href: "/corpus-events/" + encodeURIComponent(ev.id) }));
+      li.appendChild(m.el("small", " " + ev.reports + " · " + ev.outlets.join("، ")));
+      panel.appendChild(li);
+    }
   }
 
   form.addEventListener("submit", (evt) => { evt.preventDefault(); load(); });

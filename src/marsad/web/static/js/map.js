@@ -58,7 +58,8 @@
       const link = svgEl("a", { href: m.entityUrl(p.entity) });
       const dot = svgEl("circle", { cx: x.toFixed(2), cy: y.toFixed(2), r: ((3 + 2 * Math.sqrt(n)) * scale).toFixed(2),
         class: "marker marker-" + p.kind, "stroke-width": (0.8 * scale).toFixed(2) });
-      dot.appendChild(svgEl("title", {})).textContent = p.name + (p.name_en ? " · " + p.name_en : "") + " · " + n;
+      dot.appendChild(svgEl("title", {})).textContent = p.name + (p.name_en ? " · " + p.name_en : "") + " · " + n +
+        (p.reports ? " (" + p.reports + ")" : "");
       link.appendChild(dot);
       layers.markers.appendChild(link);
       const li = m.el("li");
