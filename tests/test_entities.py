@@ -194,3 +194,17 @@ def test_demonstrative_points_back_to_the_organisation(linker):
     doc = linker(_doc(text, [("الإدارة الأميركية", "ORG", 0)]))
     admin = next(e for e in doc.entities if e.name == "الإدارة الأميركية")
     assert [m.text for m in admin.mentions] == ["الإدارة الأميركية", "الإدارة"]
+
+
+def test_title_alone_stands_for_the_one_person_who_holds_it(linker):
+    text = ("وصل الجنرال إسماعيل قاآني إلى بغداد أمس. وبحسب المصدر فإن الجنرال الإيراني، طالب الفصائل بالتهدئة. "
+            "وقال الأمير فيصل إن الزيارة مهمة.")
+    doc = linker(_doc(text, [("الجنرال إسماعيل قاآني", "PER", 0), ("بغداد", "LOC", 0)]))
+    qaani = next(e for e in doc.entities if e.name == "إسماعيل قاآني")
+    assert "الجنرال الإيراني" in [m.text for m in qaani.mentions]
+
+
+def test_title_held_by_two_people_links_to_neither(linker):
+    text = "التقى الرئيس إيمانويل ماكرون الرئيس دونالد ترامب. وقال الرئيس إن اللقاء كان مثمرا."
+    doc = linker(_doc(text, [("الرئيس إيمانويل ماكرون", "PER", 0), ("الرئيس دونالد ترامب", "PER", 0)]))
+    assert not any(m.source == "anaphor" for e in doc.entities for m in e.mentions)

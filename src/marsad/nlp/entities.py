@@ -439,6 +439,7 @@ class EntityLinker:
             ent = by_id[eid]
             ent.mentions.append(Mention(s, e, surface, ent.type, entity=eid, source="entities"))
         self._demonstratives(doc, entities, taken)
+        self._title_anaphors(doc, entities, folded, index_map, taken)
         for ent in entities:
             ent.mentions.sort(key=lambda m: (m.start, m.end))
             ent.aliases = list(dict.fromkeys(m.text for m in ent.mentions))
@@ -464,6 +465,37 @@ class EntityLinker:
             if best is not None:
                 ent = best[1]
                 ent.mentions.append(Mention(start, end, m.group(2), "ORG", entity=ent.id, source="anaphor"))
+                taken.append((start, end))
+
+    def _title_anaphors(self, doc: Document, entities: list[Entity], folded: str, index_map: list[int],
+                        taken: list[tuple[int, int]]) -> None:
+        """A title with no name after it (الجنرال الإيراني، طالب ...) stands for the one person of
+        the document introduced with that title earlier (الجنرال إسماعيل قاآني). Two people with
+        the title: no link."""
+        holders: dict[str, list[tuple[int, Entity]]] = {}
+        for ent in entities:
+            if ent.type != "PER":
+                continue
+            for m in ent.mentions:
+                name = strip_titles(m.text)
+                title = m.text[: len(m.text) - len(name)].split()
+                if title and name != m.text:
+                    holders.setdefault(fold(title[-1]), []).append((m.end, ent))
+        for key, found in holders.items():
+            if len({id(e) for _, e in found}) != 1 or not key.startswith("ال"):
+                continue
+            first_end, ent = min(found, key=lambda f: f[0])
+            for m in re.finditer(r"(?<!\w)" + re.escape(key) + r"(?:\s+(ال[^\W\d_]+))?(?!\w)", folded):
+                start, end = index_map[m.start()], index_map[m.end() - 1] + 1
+                nisba = m.group(1)
+                if start < first_end or _overlaps((start, end), taken) or (nisba and nisba not in self.kb.demonyms):
+                    continue
+                after = folded[m.end() :].split(" ", 2)
+                if any(x.start >= end and x.start - end <= 2 for e in entities for x in e.mentions) or (
+                    folded[m.end() : m.end() + 1] == " " and len(after) > 1 and after[1] in self.kb.translit
+                ):
+                    continue  # a name follows (الأمير فخر الدين): the title is that name's own
+                ent.mentions.append(Mention(start, end, doc.text[start:end], "PER", entity=ent.id, source="anaphor"))
                 taken.append((start, end))
 
     @staticmethod
