@@ -208,3 +208,9 @@ def test_title_held_by_two_people_links_to_neither(linker):
     text = "التقى الرئيس إيمانويل ماكرون الرئيس دونالد ترامب. وقال الرئيس إن اللقاء كان مثمرا."
     doc = linker(_doc(text, [("الرئيس إيمانويل ماكرون", "PER", 0), ("الرئيس دونالد ترامب", "PER", 0)]))
     assert not any(m.source == "anaphor" for e in doc.entities for m in e.mentions)
+
+
+def test_one_word_body_tagged_as_person_is_an_organisation(linker):
+    text = "وقال البنتاغون إن القوات ستبقى."
+    doc = linker(_doc(text, [("البنتاغون", "PER", 0)]))
+    assert [(e.type, e.name) for e in doc.entities] == [("ORG", "البنتاغون")]

@@ -209,6 +209,11 @@ class EntityLinker:
         for m in mentions:
             if m.type == "MISC" and m.source == "ner":
                 m.type = self._known_type(m.text) or m.type
+            elif m.type == "PER" and m.source == "ner" and " " not in m.text.strip():
+                # One word the knowledge base knows as a body (البنتاغون, الكرملين) is no person.
+                rec = self.kb.best(m.text, "ORG")
+                if rec is not None and fold(rec["name"]) == fold(m.text):
+                    m.type = "ORG"
         mentions = self.phrase_rules.apply(doc, sorted(mentions, key=lambda m: (m.start, m.end)))
         clusters = self._cluster(mentions, links)
         entities = self._entities(doc, clusters, links)
