@@ -181,3 +181,12 @@ def test_alleged_and_any_events_are_not_facts():
     assert only(extract(alleged), "ASSAULT").mode == "uncertain"
     anyone = make_doc("وحذرت طهران من أن أي هجوم على أراضيها سيقابل برد قاس.", [("LOC", "طهران")])
     assert only(extract(anyone), "ASSAULT").mode == "hypothetical"
+
+
+def test_places_papers_and_achievements_are_not_events():
+    camps = make_doc("وكشف التقرير عن معسكرات اعتقال في إقليم شينجيانغ.", [("LOC", "إقليم شينجيانغ")])
+    assert not [e for e in extract(camps) if e.type == "COERCE"]
+    achieve = make_doc("وتسعى الحكومة إلى تحقيق أهدافها الاقتصادية.", [("ORG", "الحكومة")])
+    assert not [e for e in extract(achieve) if e.type == "ACCUSE"]
+    probe = make_doc("وفتحت الشرطة تحقيقا في الحادث.", [("ORG", "الشرطة")])
+    assert only(extract(probe), "ACCUSE").mode == "investigate"

@@ -572,6 +572,8 @@ def extract(doc: Document, include_derived: bool = False) -> list[Event]:
             trig, matched = hit
             if _in_mention(slots, i) or not _context_ok(trig, toks, i):
                 continue
+            if trig.kind == "noun" and i > 0 and _word(toks[i - 1]) in cues()["non_event_heads"]:
+                continue  # معسكرات اعتقال، مذكرة اعتقال، خطر هجوم: a place, a paper or a risk, not an event
             cs, ce = clause_bounds(breaks, i)
             if (trig.type, cs) in seen:  # one event per type and clause: رفع ... التأهب
                 continue
