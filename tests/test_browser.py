@@ -22,6 +22,7 @@ from conftest import EXAMPLES, ROOT, run_marsad
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "docs" / "screenshots"
 HOSTILE_ID = "hostile-browser"
+STORY = ROOT / "tests" / "data" / "story_denial.jsonl"  # one strike told by three outlets, a copy, a denial
 
 pytestmark = [
     pytest.mark.browser,
@@ -51,7 +52,7 @@ def server(tmp_path_factory):
         "text": "وصل الوفد إلى بغداد <img src=x onerror=\"window.pwned = 2; alert(1)\"> مساء الأحد.",
     }, ensure_ascii=False) + "\n", encoding="utf-8")
     db = str(folder / "kb.db")
-    run_marsad("ingest", str(EXAMPLES), str(corpus), "--db", db)
+    run_marsad("ingest", str(EXAMPLES), str(corpus), str(STORY), "--db", db)
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "marsad.cli", "serve", "--db", db, "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -132,15 +133,28 @@ def test_entity_page(server, page):
     entities = _get_json(server + "/api/facets")["entity"]
     if not entities:
         pytest.skip("the pipeline found no entities in the examples")
+    top = _get_json(server + "/api/entities/" + quote(entities[0]["value"], safe=""))
     page.goto(server + "/entities/" + quote(entities[0]["value"], safe=""))
     assert page.locator("h1").inner_text().strip() == entities[0]["name"]
+    if top["name_en"]:
+        assert page.get_by_text(top["name_en"], exact=True).first.is_visible()
+    assert page.locator(".aliases .chip").count() == len(top["aliases"]) > 0
+    for other in top["cooccurring"][:3]:
+        assert page.locator(".cooccurring").get_by_text(other["name"], exact=True).first.is_visible()
     shot(page, "entity")
+    # a country of the knowledge base: its facts (capital) and its events over time
+    country = next(n for n in _get_json(server + "/api/graph?limit=0")["nodes"] if n["id"].startswith("kb:marsad:country:"))
+    facts = _get_json(server + "/api/entities/" + quote(country["id"], safe=""))
+    page.goto(server + "/entities/" + quote(country["id"], safe=""))
+    if facts["kb"]["capital"]:
+        assert page.locator("section.kb").get_by_text(facts["kb"]["capital"]["name"]).first.is_visible()
+    assert page.locator("table.events tbody tr").count() == len(facts["events"]) > 0
 
 
 def test_graph_draws_nodes(server, page):
     expected = _get_json(server + "/api/graph")
     page.goto(server + "/graph")
-    page.wait_for_function("window.marsadGraph !== undefined", timeout=15000)
+    page.wait_for_function("() => window.marsadGraph !== undefined", timeout=15000)
     assert page.evaluate("window.marsadGraph.nodes().length") == len(expected["nodes"])
     assert page.evaluate("window.marsadGraph.edges().length") == len(expected["edges"])
     if expected["nodes"]:
@@ -149,13 +163,17 @@ def test_graph_draws_nodes(server, page):
             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
             for (let i = 3; i < d.length; i += 4) if (d[i]) return true; return false; })""")
         assert painted
+        # an edge lists its distinct events, each with its reports
+        page.evaluate("window.marsadGraph.edges().sort((a, b) => b.data('weight') - a.data('weight'))[0].emit('tap')")
+        heaviest = max(expected["edges"], key=lambda e: e["weight"])
+        assert page.locator("#edge-events li a").count() == min(heaviest["weight"], 20)
     shot(page, "graph")
 
 
 def test_timeline_items(server, page):
     expected = _get_json(server + "/api/timeline")
     page.goto(server + "/timeline")
-    page.wait_for_function("window.marsadTimeline !== undefined")
+    page.wait_for_function("() => window.marsadTimeline !== undefined")
     page.wait_for_timeout(500)
     assert page.locator("#timeline-count").inner_text().startswith(str(len(expected)))
     if expected:
@@ -167,8 +185,8 @@ def test_timeline_items(server, page):
 def test_map_markers(server, page):
     expected = _get_json(server + "/api/map")
     page.goto(server + "/map")
-    page.wait_for_function("document.querySelectorAll('#map path.country').length > 100")
-    page.wait_for_function(f"document.querySelectorAll('#map circle.marker').length === {len(expected)}")
+    page.wait_for_function("() => document.querySelectorAll('#map path.country').length > 100")
+    page.wait_for_function(f"() => document.querySelectorAll('#map circle.marker').length === {len(expected)}")
     assert page.locator("#map-count").inner_text().startswith(str(len(expected)))
     shot(page, "map")
 
@@ -183,6 +201,30 @@ def test_sources_and_claim_pages(server, page):
     page.wait_for_load_state()
     assert "/claims/" in page.url and page.locator("ol.chain li").count() > 0
     shot(page, "claim")
+
+
+def test_stories_and_claim_across_outlets(server, page):
+    stories = _get_json(server + "/api/stories?min_outlets=2")
+    page.goto(server + "/stories")
+    assert page.locator("li.story").count() == len(stories) > 0
+    strike = next(s for s in stories if "k1" in [r["id"] for r in s["reports"]])
+    assert page.get_by_text(strike["title"], exact=True).first.is_visible()
+    shot(page, "stories")
+    page.goto(server + "/stories/" + quote(strike["id"]))
+    assert page.locator("table.events tbody tr").count() == strike["counts"]["events"]
+    shot(page, "story")
+    claim = next(c for c in _get_json(server + "/api/claims?flag=contested") if c["earliest_report"]["id"] == "k1")
+    page.goto(server + "/corpus-claims/" + quote(claim["id"]))
+    assert page.locator("ol.reports > li").count() == len(claim["reports"])
+    assert page.locator(".flag-contested").first.is_visible()
+    for outlet in claim["outlets"]:
+        assert page.locator("dl.meta").get_by_text(outlet).first.is_visible()
+    assert page.locator(".denials li").count() == len(claim["denials"]) > 0
+    shot(page, "claim-across")
+    event = next(e for e in _get_json(server + "/api/corpus-events?type=ASSAULT") if e["earliest_report"]["id"] == "k1")
+    page.goto(server + "/corpus-events/" + quote(event["id"]))
+    assert page.locator("ol.reports > li").count() == len(event["reports"])
+    shot(page, "event")
 
 
 def test_english_labels_and_api_docs(server, page):

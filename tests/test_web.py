@@ -14,6 +14,9 @@ import pytest
 
 from conftest import EXAMPLES, analyze, run_marsad
 
+# One strike told by three outlets, a copy, a denial and an unrelated item (the corpus of test_corpus.py).
+STORY = Path(__file__).parent / "data" / "story_denial.jsonl"
+
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
 
@@ -42,7 +45,7 @@ def corpus(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def db(corpus, tmp_path_factory) -> str:
     path = str(tmp_path_factory.mktemp("web-db") / "kb.db")
-    run_marsad("ingest", str(EXAMPLES), str(corpus), "--db", path)
+    run_marsad("ingest", str(EXAMPLES), str(corpus), str(STORY), "--db", path)
     return path
 
 
@@ -134,7 +137,12 @@ def test_hostile_document_is_escaped_everywhere(client, db):
     assert client.get(f"/api/documents/{HOSTILE_ID}").json()["title"] == HOSTILE_TITLE
     paths = [f"/documents/{HOSTILE_ID}", "/?q=" + quote("الوفد"), "/?q=" + quote("script"), "/",
              "/?outlet=" + quote("<b>outlet</b>"), "/sources", "/timeline"]
-    paths += _entity_paths(client) + _claim_paths(db)
+    paths += _entity_paths(client) + _claim_paths(db) + _corpus_paths(client)
+    hostile_story = client.get("/api/stories?limit=0").json()
+    paths += ["/stories/" + quote(s["id"]) for s in hostile_story if HOSTILE_ID in [r["id"] for r in s["reports"]]]
+    paths += ["/corpus-claims/" + quote(c["id"]) for c in client.get("/api/claims?limit=0").json()
+              if c["earliest_report"]["id"] == HOSTILE_ID]
+    assert len(paths) > 12
     for path in paths:
         body = client.get(path).text
         assert "<script>alert" not in body and "<script>window" not in body, path
@@ -144,6 +152,80 @@ def test_hostile_document_is_escaped_everywhere(client, db):
     page = client.get(f"/documents/{HOSTILE_ID}").text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def _corpus_paths(client) -> list[str]:
+    return (["/stories", "/stories?min_outlets=1", "/graph", "/sources?flag=contested", "/sources?flag=single_sourced"]
+            + ["/stories/" + quote(s["id"]) for s in client.get("/api/stories?limit=5").json()]
+            + ["/corpus-events/" + quote(e["id"]) for e in client.get("/api/corpus-events?limit=5").json()]
+            + ["/corpus-claims/" + quote(c["id"]) for c in client.get("/api/claims?limit=5").json()])
+
+
+def test_corpus_pages_render(client):
+    for path in _corpus_paths(client):
+        response = client.get(path)
+        assert response.status_code == 200 and "<h1" in response.text, path
+    for path in ["/stories/no-such-story", "/corpus-events/no-such-event", "/corpus-claims/no-such-claim"]:
+        assert client.get(path).status_code == 404, path
+
+
+def test_graph_edges_count_distinct_events_not_reports(client):
+    events = client.get("/api/corpus-events?limit=0").json()
+    graph = client.get("/api/graph?limit=0").json()
+    assert graph["edges"] and graph["total"] == len(graph["edges"])
+    for edge in graph["edges"]:
+        mine = [e for e in events if e["type"] == edge["type"] and (e["actor"] or {}).get("key") == edge["source"]
+                and (e["target"] or {}).get("key") == edge["target"]]
+        assert edge["weight"] == len(mine) and edge["reports"] == sum(len(e["reports"]) for e in mine)
+    assert any(e["reports"] > e["weight"] for e in graph["edges"])  # several reports of one event: one event
+    assert {n["id"] for n in graph["nodes"]} == {k for e in graph["edges"] for k in (e["source"], e["target"])}
+    heaviest = client.get("/api/graph?limit=1").json()
+    assert len(heaviest["edges"]) == 1 and heaviest["total"] == len(graph["edges"])
+    assert heaviest["edges"][0]["weight"] == max(e["weight"] for e in graph["edges"])
+
+
+def test_timeline_and_map_show_each_event_once(client):
+    events = client.get("/api/corpus-events?limit=0").json()
+    timeline = client.get("/api/timeline").json()
+    assert sorted(t["id"] for t in timeline) == sorted(e["id"] for e in events if e["first"])
+    strike = next(t for t in timeline if t["document"] == "k1" and t["type"] == "ASSAULT")
+    assert strike["reports"] > 3 and len(strike["outlets"]) == 3
+    located = sum(1 for e in events if e["location"])
+    assert sum(p["events"] for p in client.get("/api/map").json()) <= located
+
+
+def test_claim_across_outlets_page(client):
+    claim = next(c for c in client.get("/api/claims?flag=contested").json() if c["earliest_report"]["id"] == "k1")
+    page = client.get("/corpus-claims/" + quote(claim["id"])).text
+    for outlet in claim["outlets"]:
+        assert outlet in page
+    assert "flag-contested" in page and page.count('class="hop kind-') >= len(claim["reports"])
+    assert all(f"/documents/{quote(d['id'])}" in page for d in claim["denials"])
+    sources = client.get("/sources?flag=contested").text
+    assert "/corpus-claims/" + quote(claim["id"]) in sources
+    report = client.get(f"/claims/k2/{claim['reports'][1]['claim']}" if claim["reports"][1]["id"] == "k2"
+                        else f"/claims/{claim['reports'][0]['id']}/{claim['reports'][0]['claim']}").text
+    assert "/corpus-claims/" + quote(claim["id"]) in report
+
+
+def test_document_links_its_story_and_consolidated_records(client):
+    page = client.get("/documents/k2").text
+    story = next(s for s in client.get("/api/stories").json() if "k2" in [r["id"] for r in s["reports"]])
+    assert "/stories/" + quote(story["id"]) in page and "/corpus-events/" in page
+    story_page = client.get("/stories/" + quote(story["id"])).text
+    assert all(f"/documents/{r['id']}" in story_page for r in story["reports"])
+
+
+def test_entity_page_shows_kb_facts_and_events(client):
+    graph = client.get("/api/graph?limit=0").json()
+    key = next(n["id"] for n in graph["nodes"] if n["id"].startswith("kb:marsad:country:"))
+    entity = client.get("/api/entities/" + quote(key, safe="")).json()
+    assert entity["kb"]["kind"] == "country" and entity["event_count"] == len(entity["events"]) > 0
+    page = client.get("/entities/" + quote(key, safe="")).text
+    assert "/corpus-events/" in page
+    assert ('class="bar' in page) == any(e["first"] for e in entity["events"])
+    if entity["kb"]["capital"]:
+        assert entity["kb"]["capital"]["name"] in page
 
 
 def test_security_headers(client):

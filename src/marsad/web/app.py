@@ -151,8 +151,9 @@ def create_app(backend: Backend, token: Optional[str] = None, max_upload: int = 
         # GIL: measured with 50 concurrent searches, 8 threads serve three times the requests of 40.
         anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         # Build the corpus records (stories, events and claims across outlets) before the first request, which
-        # would otherwise wait seconds for them after an ingest (8 s at 1,000 articles).
-        await anyio.to_thread.run_sync(lambda: backend.queries().refresh())
+        # would otherwise wait seconds for them after an ingest (8 s at 1,000 articles), and load what the pages
+        # share (parsed events, the knowledge base).
+        await anyio.to_thread.run_sync(lambda: backend.queries().warm())
         yield
 
     app = FastAPI(

@@ -95,6 +95,12 @@ class Queries:
         self.refresh = refresh  # rebuilds the corpus records when documents changed (marsad.store.corpus)
         self.cache_key = cache_key  # names the database in the cache of parsed corpus events
 
+    def warm(self) -> None:
+        """Rebuild the corpus records if needed and load what every page shares: their events, the knowledge base."""
+        self.corpus_events()
+        kb_places()
+        _countries_by_iso3()
+
     def rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
         cur = self.execute(sql, list(params))
         names = [d[0] for d in cur.description]
