@@ -214,3 +214,9 @@ def test_one_word_body_tagged_as_person_is_an_organisation(linker):
     text = "وقال البنتاغون إن القوات ستبقى."
     doc = linker(_doc(text, [("البنتاغون", "PER", 0)]))
     assert [(e.type, e.name) for e in doc.entities] == [("ORG", "البنتاغون")]
+
+
+def test_relative_of_a_person_is_not_the_person(linker):
+    text = "وقالت رنيم إن ابن رنيم نجا من الحادث، وأكدت رنيم أنها بخير."
+    doc = linker(_doc(text, [("رنيم", "PER", 0), ("ابن رنيم", "PER", 0), ("رنيم", "PER", 2)]))
+    assert len([e for e in doc.entities if e.type == "PER"]) == 2

@@ -336,6 +336,7 @@ class EntityLinker:
                     and (
                         k.split()[: len(tokens)] == tokens
                         or typ == "PER" and k.split()[-len(tokens) :] == tokens
+                        and not (len(k.split()) == len(tokens) + 1 and (k.split()[0],) in _lexicon("kinship.txt"))
                     )
                 ]
                 # One generic word (الخارجية, الشرطة) joins no organisation by itself: in وزير

@@ -80,11 +80,14 @@ class KnowledgeBase:
         found = self.lookup(name, type)
         return found[0] if found else None
 
+    def is_given_name(self, word: str) -> bool:
+        """Whether a folded word (or it without the article: الحسين) opens a known person's name."""
+        return word in self._given or (word.startswith("ال") and word[2:] in self._given)
+
     def by_surname(self, surname: str) -> Optional[dict[str, Any]]:
         """The one person whose full name ends with ``surname`` (سليماني), if only one does."""
         key = fold(surname)
-        bare = key[2:] if key.startswith("ال") else key
-        if len(key) < 5 or " " in key or bare in self._given or key in self._given:
+        if len(key) < 5 or " " in key or self.is_given_name(key):
             return None  # a given name too (الحسين, حسين): it may be anyone
         found = self._surnames.get(key, [])
         return self.records[found[0]] if len(found) == 1 else None

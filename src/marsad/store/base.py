@@ -33,18 +33,35 @@ def entity_key(entity: dict[str, Any]) -> str:
 def _merge_surnames(rows: list[dict[str, Any]], docs_of: dict[str, set[str]]) -> list[dict[str, Any]]:
     """Fold a person known only by a surname in some documents (قاآني) into the one person of
     the corpus whose full name ends with it (إسماعيل قاآني); two such persons: no merge."""
+    from marsad.nlp.kb import load
+
+    kb = load()
     full: dict[str, list[dict[str, Any]]] = {}
     for e in rows:
         words = fold(e["name"]).split()
         if e["type"] == "PER" and len(words) > 1:
             full.setdefault(words[-1], []).append(e)
+    # What else each document names, places aside (a country is in every report).
+    named_in: dict[str, set[str]] = {}
+    for e in rows:
+        if e["type"] != "LOC":
+            for k in e["keys"]:
+                for d in docs_of.get(k, ()):
+                    named_in.setdefault(d, set()).add(k)
+
+    def company(e: dict[str, Any]) -> set[str]:
+        return set().union(*(named_in.get(d, set()) for k in e["keys"] for d in docs_of.get(k, ()))) - set(e["keys"])
+
     merged = []
     for e in rows:
         words = fold(e["name"]).split()
         target = full.get(words[0], []) if e["type"] == "PER" and len(words) == 1 and len(words[0]) >= 4 else []
         # A person the knowledge base knows keeps its identity; a "full name" that opens with a
-        # function word is a tagging slip (بأن ماكرون), not a person.
-        if len(target) != 1 or e["kb_id"] or fold(target[0]["name"]).split()[0] in function_words():
+        # function word is a tagging slip (بأن ماكرون), not a person; a surname that is also a
+        # given name (الحسين) may be anyone; and the two must keep some company in their
+        # reports (فيلق القدس beside both قاآني and إسماعيل قاآني), else Eli Cohen meets Michael Cohen.
+        if (len(target) != 1 or e["kb_id"] or fold(target[0]["name"]).split()[0] in function_words()
+                or kb.is_given_name(words[0]) or not company(e) & company(target[0])):
             merged.append(e)
             continue
         t = target[0]
