@@ -165,3 +165,15 @@ def test_kinds_of_official_local_and_titled_sources():
         claims, _ = extract(make_doc(text, ents))
         assert claims, text
         assert (source, kind) == chain(claims[0])[-1], text
+
+
+def test_report_of_an_outlet_and_a_body_named_before():
+    doc = make_doc("وبحسب تحليل لصحيفة نيويورك تايمز، فإن الضربات لم تحقق أهدافها.", [("ORG", "نيويورك تايمز")])
+    (claim,), _ = extract(doc)
+    assert chain(claim) == [("صحيفة نيويورك تايمز", "named_outlet")]
+
+    doc = make_doc("وأعلنت وزارة الخارجية العراقية استدعاء السفير. وقالت الوزارة في بيان إن الوفد سيصل غدا.",
+                   [("ORG", "وزارة الخارجية العراقية")])
+    claims, _ = extract(doc)
+    assert [chain(c) for c in claims][-1] == [("الوزارة", "named_org")]
+    assert claims[-1].sources[0].entity == "e1"

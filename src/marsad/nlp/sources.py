@@ -210,6 +210,8 @@ def phrase_after(toks: list[Token], j: int, slots: list[Slot]) -> Optional[Phras
         while k + 1 < n and _is_nisba(toks[k + 1]):
             k += 1
         return Phrase(j, k)
+    if head.startswith("ال") and head[2:] in _institutions() and not _is_nisba(toks[j + 1] if j + 1 < n else toks[j]):
+        return Phrase(j, j)  # قالت الوزارة في بيان: a body named before
     # an anaphor (هذه المصادر، المصدر) or a bare title (الوزير)
     for length in (3, 2, 1):
         text = " ".join(_word(t) for t in toks[j : j + length])
@@ -307,7 +309,21 @@ def classify(doc: Document, toks: list[Token], ph: Phrase, slots: list[Slot]) ->
         return "official_unnamed", None
     if org or loc:
         return "named_org", (org or loc).entity
+    if len(words) == 1 and head.startswith("ال") and head[2:] in _institutions():
+        # قالت الوزارة: the body named earlier whose name opens with that noun (وزارة الخارجية), else an
+        # official body unnamed
+        start = toks[ph.first].start
+        prior = [(m.end, e) for e in doc.entities if e.type == "ORG" for m in e.mentions
+                 if m.end <= start and fold(m.text).split()[:1] in ([head], [head[2:]])]
+        return ("named_org", max(prior, key=lambda p: p[0])[1].id) if prior else ("official_unnamed", None)
     return "", None
+
+
+@lru_cache(maxsize=1)
+def _institutions() -> frozenset[str]:
+    text = resources.files("marsad.resources").joinpath("kb/institutions.txt").read_text(encoding="utf-8")
+    return frozenset(fold(l.strip()) for l in text.splitlines() if l.strip() and not l.startswith("#"))
+
 
 
 def _is_anaphor(toks: list[Token], ph: Phrase) -> bool:
@@ -368,6 +384,13 @@ def _phrase_sources(doc, toks, ph, slots, history: list[list[Source]]) -> list[S
 
 def _chain_from(doc, toks, j, slots, history: list[list[Source]]) -> tuple[list[Source], int]:
     """Sources from the phrase at ``j``: itself, then ``عن X`` cited, ``لـ X`` reported to."""
+    lex = lexicon()
+    k = j
+    while k < len(toks) and (_word(toks[k]) in lex["report_nouns"] or k > j and _is_nisba(toks[k])):
+        k += 1
+    if j < k < len(toks) and (toks[k].norm in ("ل", "لـ") or toks[k].prefix.lstrip("وف") == "ل"):
+        # بحسب تحليل لصحيفة نيويورك تايمز: the paper is the source, its analysis the medium
+        j = k + 1 if toks[k].norm in ("ل", "لـ") else k
     ph = phrase_after(toks, j, slots)
     if ph is None:
         return [], j
