@@ -6,6 +6,7 @@ import pytest
 
 from marsad.model import Document, Mention
 from marsad.nlp.entities import create, strip_titles
+from marsad.nlp.kb import load
 
 
 @pytest.fixture(scope="module")
@@ -220,3 +221,17 @@ def test_relative_of_a_person_is_not_the_person(linker):
     text = "وقالت رنيم إن ابن رنيم نجا من الحادث، وأكدت رنيم أنها بخير."
     doc = linker(_doc(text, [("رنيم", "PER", 0), ("ابن رنيم", "PER", 0), ("رنيم", "PER", 2)]))
     assert len([e for e in doc.entities if e.type == "PER"]) == 2
+
+
+def test_homographs_by_written_vowel_and_by_the_capital_named(linker):
+    doc = linker(_doc("وصل الوفد إلى عمّان قادما من عُمان.", [("عمّان", "LOC", 0), ("عُمان", "LOC", 0)]))
+    ids = {e.name: e.kb_id for e in doc.entities}
+    assert ids["عمّان"] == load().get("marsad:country:JOR")["capital"]
+    assert ids["عُمان"] == "marsad:country:OMN"
+    doc = linker(_doc("وعقد الاجتماع في العاصمة الأردنية عمان أمس.", [("عمان", "LOC", 0)]))
+    assert doc.entities[0].kb_id == load().get("marsad:country:JOR")["capital"]
+
+
+def test_place_names_read_as_words_are_no_places(linker):
+    doc = linker(_doc("وترفض واشنطن دومًا هذه الشروط، وعاد إلى مسقط رأسه في الجنوب.", [("واشنطن", "LOC", 0)]))
+    assert [e.name for e in doc.entities] == ["واشنطن"]

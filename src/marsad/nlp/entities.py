@@ -27,7 +27,7 @@ from rapidfuzz.distance import Levenshtein
 from marsad.model import Document, Entity, Mention
 from marsad.nlp import phrases
 from marsad.nlp.kb import KnowledgeBase, load
-from marsad.text.normalize import fold, fold_with_map
+from marsad.text.normalize import fold, fold_with_map, strip_diacritics
 from marsad.text.tokens import segment
 
 # Clitic sequences that may precede a name inside the same word.
@@ -183,6 +183,10 @@ class EntityLinker:
         entries += [(form, ("news", typ)) for form, typ in news_names().items()]
         self.gazetteer = _automaton(entries)
         self.news_names = news_names()
+        self.place_idioms = tuple(" ".join(t) for t in _lexicon("place_idioms.txt"))
+        # Vocalised names tell homographs apart (عمّان Amman, عُمان Oman).
+        self.vocalized = {n: rec["id"] for rec in kb.records.values() if rec["type"] == "LOC"
+                          for n in rec["names"] if n != strip_diacritics(n)}
         self.phrase_rules = phrases.PhraseRules(kb.demonyms, lambda form: kb.best(form, "LOC") is not None)
 
     def __call__(self, doc: Document) -> Document:
@@ -198,6 +202,8 @@ class EntityLinker:
                 if how == "people" and self._adjective(folded, index_map, s):
                     continue
                 if how == "variant" and not self._after_function_word(folded, index_map, s):
+                    continue
+                if how != "people" and self._not_a_place(text, folded, index_map, s, e):
                     continue
                 if how == "news":  # a name mined from the news corpus: a type, no record
                     mentions.append(Mention(s, e, surface, ref, source="lexicon"))
@@ -215,6 +221,11 @@ class EntityLinker:
                 if rec is not None and fold(rec["name"]) == fold(m.text):
                     m.type = "ORG"
         mentions = self.phrase_rules.apply(doc, sorted(mentions, key=lambda m: (m.start, m.end)))
+        for m in mentions:
+            if m.type == "LOC":
+                place = self._place_in_context(folded, index_map, m)
+                if place:
+                    links[id(m)] = place
         clusters = self._cluster(mentions, links)
         entities = self._entities(doc, clusters, links)
         self._more_mentions(doc, entities, folded, index_map)
@@ -222,6 +233,28 @@ class EntityLinker:
         doc.entities = entities
         doc.mentions = sorted((m for e in entities for m in e.mentions), key=lambda m: (m.start, m.end))
         return doc
+
+    def _not_a_place(self, text: str, folded: str, index_map: list[int], start: int, end: int) -> bool:
+        """A place name read as a word: an adverb with tanween (دومًا) or an idiom (مسقط رأسه)."""
+        if text[start:end].endswith(("ًا", "اً")) or text[end : end + 1] == "ً":
+            return True
+        pos = bisect_left(index_map, start)
+        return any(folded.startswith(idiom, pos) for idiom in self.place_idioms)
+
+    def _place_in_context(self, folded: str, index_map: list[int], m: Mention) -> Optional[str]:
+        """The place a written vowel or the text around it picks among homographs: عمّان is Amman,
+        عُمان Oman; العاصمة الأردنية عمان is Jordan's capital."""
+        written = m.text.replace("ـ", "")
+        if written in self.vocalized:
+            return self.vocalized[written]
+        pos = bisect_left(index_map, m.start)
+        before = folded[:pos].split()[-2:]
+        if len(before) == 2 and before[0] == "العاصمه" and before[1] in self.kb.demonyms:
+            country = self.kb.get(self.kb.demonyms[before[1]])
+            capital = self.kb.get(country.get("capital")) if country else None
+            if capital and fold(m.text) in {fold(n) for n in capital["names"]}:
+                return capital["id"]
+        return None
 
     def _known_type(self, surface: str) -> Optional[str]:
         """The type the knowledge base or the mined names give a form (البيت الأبيض is an organisation)."""
