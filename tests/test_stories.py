@@ -1,4 +1,5 @@
-"""Stories: one strike told by three outlets is one story; a cultural item and a strike three weeks later are not."""
+"""Stories are happenings: one strike told by three outlets is one story; a cultural item and a strike three weeks
+later are not; a visit and an air strike about the same two countries on the same days are two stories."""
 
 from pathlib import Path
 
@@ -6,12 +7,21 @@ from conftest import analyze
 
 from marsad.corpus.stories import cluster
 
-CORPUS = Path(__file__).parent / "data" / "multi_outlet.jsonl"
+DATA = Path(__file__).parent / "data"
+
+
+def members(name: str) -> list[list[str]]:
+    objs = sorted(analyze(str(DATA / name)), key=lambda o: (o["published"], o["id"]))
+    return sorted(sorted(s.reports) for s in cluster(objs))
 
 
 def test_three_outlets_one_story():
-    objs = sorted(analyze(str(CORPUS)), key=lambda o: (o["published"], o["id"]))
-    stories = cluster(objs)
-    members = sorted(sorted(s.reports) for s in stories)
-    assert ["o1", "o2", "o3"] in members
-    assert ["o4"] in members and ["o5"] in members
+    stories = members("multi_outlet.jsonl")
+    assert ["o1", "o2", "o3"] in stories
+    assert ["o4"] in stories and ["o5"] in stories
+
+
+def test_two_happenings_about_the_same_countries_are_two_stories():
+    # t1-t3: the Turkish foreign minister's water talks in Baghdad, told by three outlets over two days;
+    # t4-t5: a Turkish drone strike in Sinjar and Baghdad's condemnation. Both are about Turkey and Iraq.
+    assert members("same_countries.jsonl") == [["t1", "t2", "t3"], ["t4", "t5"]]

@@ -110,7 +110,7 @@ def build(contracts: Iterable[dict[str, Any]], duplicates: Optional[dict[str, st
         similarity = index.similarity(copy, original) if copy in index and original in index else 1.0
         out.copies.append({"id": copy, "original": original, "similarity": round(similarity, 3)})
 
-    clusterer = StoryClusterer(window_days=window_days)
+    clusterer = StoryClusterer()
     for d in docs:
         if d.id not in originals:
             clusterer.add(d.contract)

@@ -1,9 +1,23 @@
 """Stories: reports of the same happening, clustered incrementally.
 
-A report joins the most similar open story when the two share actors and
-vocabulary within a time window; otherwise it starts a new story. Candidate
-stories come only from a blocking index (entity key → stories), so each new
-report is compared with a handful of stories, not the whole corpus.
+A story is one happening (a strike, a vote, a meeting and the reactions of
+the next day or two), not a topic (the war, the negotiations). A report joins
+the story whose recent reports it resembles most, compared report to report
+(a story's pooled vocabulary grows with every report and would attract
+anything on its topic). Two reports are of one happening when
+
+- they are close in time: within ``window_days`` of each other, and the story
+  spans at most ``max_span_days`` (follow-ups chain by proximity, not for weeks);
+- they share specific evidence: a rare entity that is not a country, an event
+  of the same type with the same actor or target, or much of their text;
+- their text and entities, weighted by inverse document frequency, are similar
+  enough: countries and leaders named in every other report weigh little.
+
+Document frequencies are counted as reports arrive, over a prior of unseen
+documents so that a small corpus does not make every name common. Candidate
+stories come from a blocking index keyed by (entity or title word, day), so a
+new report is compared with the few stories of the same days that share a
+specific key, not with the corpus.
 """
 
 from __future__ import annotations
@@ -11,16 +25,19 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable, Optional
 
+from marsad.store.base import entity_key
 from marsad.text.normalize import fold
 from marsad.text.tokens import segment
 
 _WORD = re.compile(r"[\u0621-\u064a]{3,}")
+# Countries are the setting of most reports, never by themselves the evidence that two are one happening.
+_COUNTRY = "kb:marsad:country:"
 
 
 @lru_cache(maxsize=1)
@@ -40,10 +57,6 @@ def _terms(text: str, limit: int = 60) -> Counter[str]:
     return Counter(dict(counts.most_common(limit)))
 
 
-def entity_key(entity: dict[str, Any]) -> str:
-    return entity.get("kb_id") or f"{entity['type']}:{fold(entity['name'])}"
-
-
 def _date(value: Optional[str]) -> Optional[dt.date]:
     try:
         return dt.date.fromisoformat(value[:10]) if value else None
@@ -58,33 +71,33 @@ def _cosine(a: Counter[str], b: Counter[str]) -> float:
     return dot / (math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values())))
 
 
-def _weighted_jaccard(a: Counter[str], b: Counter[str]) -> float:
-    keys = a.keys() | b.keys()
-    if not keys:
-        return 0.0
-    return sum(min(a[k], b[k]) for k in keys) / sum(max(a[k], b[k]) for k in keys)
-
-
 @dataclass
 class Report:
     doc_id: str
     published: Optional[dt.date]
-    entities: Counter[str]
+    entities: frozenset[str]
     terms: Counter[str]
-    event_types: frozenset[str]
+    title_terms: frozenset[str]
+    events: frozenset[tuple[str, str]]  # (event type, actor or target key)
+    # Set when the report is placed, with the document frequencies of that moment, then kept.
+    text_vector: dict[str, float] = field(default_factory=dict)
+    entity_weights: dict[str, float] = field(default_factory=dict)
+    specific: frozenset[str] = frozenset()  # rare entities that are not countries: evidence of one happening
 
     @classmethod
     def from_analysis(cls, obj: dict[str, Any]) -> "Report":
-        entities: Counter[str] = Counter()
-        for e in obj.get("entities", []):
-            entities[entity_key(e)] += len(e.get("mentions") or [1])
+        keys = {e["id"]: entity_key(e) for e in obj.get("entities", [])}
         title = obj.get("title") or ""
+        events = frozenset(
+            (ev["type"], keys[ev[role]]) for ev in obj.get("events", []) for role in ("actor", "target") if ev.get(role) in keys
+        )
         return cls(
             doc_id=obj["id"],
             published=_date(obj.get("published")),
-            entities=entities,
+            entities=frozenset(keys.values()),
             terms=_terms(f"{title} {title} {obj.get('text', '')}"),
-            event_types=frozenset(ev["type"] for ev in obj.get("events", [])),
+            title_terms=frozenset(_terms(title)),
+            events=events,
         )
 
 
@@ -92,68 +105,121 @@ class Report:
 class Story:
     id: str
     reports: list[str] = field(default_factory=list)
-    entities: Counter[str] = field(default_factory=Counter)
-    terms: Counter[str] = field(default_factory=Counter)
-    event_types: Counter[str] = field(default_factory=Counter)
+    recent: deque = field(default_factory=lambda: deque(maxlen=12))  # the reports a newcomer is compared with
     first: Optional[dt.date] = None
     last: Optional[dt.date] = None
+    blocks: set[tuple[str, Optional[dt.date]]] = field(default_factory=set)
 
     def add(self, report: Report) -> None:
         self.reports.append(report.doc_id)
-        self.entities.update(report.entities)
-        self.terms.update(report.terms)
-        self.event_types.update(report.event_types)
+        self.recent.append(report)
         if report.published:
             self.first = min(filter(None, (self.first, report.published)))
             self.last = max(filter(None, (self.last, report.published)))
 
 
 class StoryClusterer:
-    """Incremental clustering of reports into stories, blocked by entity and date."""
+    """Incremental clustering of reports into happenings, blocked by entity (or title word) and day."""
 
-    def __init__(self, window_days: int = 3, threshold: float = 0.3, min_shared_entities: int = 1, max_span_days: int = 7):
+    def __init__(
+        self,
+        window_days: int = 1,
+        max_span_days: int = 3,
+        threshold: float = 0.3,
+        text_alone: float = 0.5,
+        specific_share: float = 0.03,
+        specific_documents: int = 5,
+        prior_documents: int = 100,
+        block_keys: int = 8,
+    ):
         self.window = dt.timedelta(days=window_days)
-        # Ongoing coverage (a war, a negotiation) would otherwise chain into one story of months.
         self.max_span = dt.timedelta(days=max_span_days)
         self.threshold = threshold
-        self.min_shared_entities = min_shared_entities
+        self.text_alone = text_alone  # text this similar is evidence enough (entities missed by the analysis)
+        # An entity in at most this share of documents (or a handful of them, in a small corpus) is specific:
+        # two reports sharing it may be one happening.
+        self.specific_share = specific_share
+        self.specific_documents = specific_documents
+        self.prior = prior_documents
+        self.block_keys = block_keys
         self.stories: dict[str, Story] = {}
-        self._by_entity: dict[str, set[str]] = {}
         self.story_of: dict[str, str] = {}
+        self._index: dict[tuple[str, Optional[dt.date]], set[str]] = {}
+        self._documents = 0
+        self._entity_df: Counter[str] = Counter()
+        self._term_df: Counter[str] = Counter()
         self._next = 1
 
-    def similarity(self, report: Report, story: Story) -> float:
-        entities = _weighted_jaccard(report.entities, story.entities)
-        terms = _cosine(report.terms, story.terms)
-        events = 0.0
-        if report.event_types and story.event_types:
-            events = len(report.event_types & story.event_types.keys()) / len(report.event_types)
-        return 0.4 * entities + 0.5 * terms + 0.1 * events
+    def _idf(self, df: int) -> float:
+        return math.log((self._documents + self.prior) / (df + 1))
 
-    def _in_window(self, report: Report, story: Story) -> bool:
+    def _weigh(self, report: Report) -> None:
+        self._documents += 1
+        self._entity_df.update(report.entities)
+        self._term_df.update(report.terms.keys())
+        vector = {t: (1 + math.log(n)) * self._idf(self._term_df[t]) for t, n in report.terms.items()}
+        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        report.text_vector = {t: v / norm for t, v in vector.items()}
+        report.entity_weights = {k: self._idf(self._entity_df[k]) for k in report.entities}
+        common = max(self.specific_documents, self.specific_share * self._documents)
+        report.specific = frozenset(
+            k for k in report.entities if not k.startswith(_COUNTRY) and self._entity_df[k] <= common
+        )
+
+    def pair(self, a: Report, b: Report) -> float:
+        """How likely two reports tell one happening (0 when they share no specific evidence or are too far apart)."""
+        if (a.published is None) != (b.published is None):
+            return 0.0
+        if a.published and abs(a.published - b.published) > self.window:
+            return 0.0
+        small, large = sorted((a.text_vector, b.text_vector), key=len)
+        text = sum(v * large.get(t, 0.0) for t, v in small.items())
+        shared = a.entities & b.entities
+        if not (a.specific & b.specific or a.events & b.events or text >= self.text_alone):
+            return 0.0
+        # Cosine of the entity sets weighted by rarity: background names a report adds cost less than under Jaccard.
+        norm = math.sqrt(sum(w * w for w in a.entity_weights.values()) * sum(w * w for w in b.entity_weights.values()))
+        entities = sum(a.entity_weights[k] * b.entity_weights[k] for k in shared) / norm if norm else 0.0
+        return 0.6 * text + 0.4 * entities
+
+    def similarity(self, report: Report, story: Story) -> float:
+        return max((self.pair(report, r) for r in story.recent), default=0.0)
+
+    def _fits(self, report: Report, story: Story) -> bool:
         if report.published is None or story.first is None:
             return True
-        if not story.first - self.window <= report.published <= story.last + self.window:
-            return False
         return max(story.last, report.published) - min(story.first, report.published) <= self.max_span
+
+    def _block(self, report: Report) -> set[tuple[str, Optional[dt.date]]]:
+        """The index keys of a report: its most specific entities, its events and its title words, on its day."""
+        entities = sorted(report.specific, key=lambda k: -report.entity_weights[k])
+        keys = entities[: self.block_keys] + [f"v:{t}:{k}" for t, k in report.events] + [f"w:{t}" for t in report.title_terms]
+        return {(k, report.published) for k in keys}
+
+    def _candidates(self, report: Report) -> set[str]:
+        days: list[Optional[dt.date]] = [None]
+        if report.published:
+            span = self.window.days
+            days = [report.published + dt.timedelta(days=d) for d in range(-span, span + 1)]
+        found: set[str] = set()
+        for key, _ in self._block(report):
+            for day in days:
+                found |= self._index.get((key, day), set())
+        return found
 
     def add(self, obj: dict[str, Any]) -> str:
         """Place one analysed document (a contract object); return its story id."""
         report = Report.from_analysis(obj)
         if report.doc_id in self.story_of:
             return self.story_of[report.doc_id]
-        candidates: Counter[str] = Counter()
-        for key in report.entities:
-            for story_id in self._by_entity.get(key, ()):
-                candidates[story_id] += 1
-        matches: list[tuple[float, str]] = []
-        for story_id, shared in candidates.items():
+        self._weigh(report)
+        matches = []
+        for story_id in self._candidates(report):
             story = self.stories[story_id]
-            if shared < self.min_shared_entities or not self._in_window(report, story):
-                continue
-            score = self.similarity(report, story)
-            if score >= self.threshold:
-                matches.append((score, story_id))
+            if self._fits(report, story):
+                score = self.similarity(report, story)
+                if score >= self.threshold:
+                    matches.append((score, story_id))
         if not matches:
             best_id = f"s{self._next}"
             self._next += 1
@@ -161,34 +227,34 @@ class StoryClusterer:
         else:
             matches.sort(reverse=True)
             best_id = matches[0][1]
-            # A report that fits two stories bridges them: they were one story told in words too different to
-            # meet before (order of arrival decides what a single pass sees first).
-            # Only stories close to each other merge, so that a broad report cannot chain unrelated stories.
+            # A report that fits two stories bridges them: one happening told in words too different to meet
+            # before. The span cap keeps such bridges from chaining a topic.
             for _, other_id in matches[1:]:
-                if self._story_similarity(self.stories[best_id], self.stories[other_id]) >= self.threshold:
+                if self._fits_merged(self.stories[best_id], self.stories[other_id]):
                     self._merge(best_id, other_id)
-        self.stories[best_id].add(report)
-        for key in report.entities:
-            self._by_entity.setdefault(key, set()).add(best_id)
+        story = self.stories[best_id]
+        story.add(report)
+        for block in self._block(report):
+            self._index.setdefault(block, set()).add(best_id)
+            story.blocks.add(block)
         self.story_of[report.doc_id] = best_id
         return best_id
 
-    def _story_similarity(self, a: Story, b: Story) -> float:
-        events = len(a.event_types.keys() & b.event_types.keys()) / len(a.event_types) if a.event_types else 0.0
-        return 0.4 * _weighted_jaccard(a.entities, b.entities) + 0.5 * _cosine(a.terms, b.terms) + 0.1 * events
+    def _fits_merged(self, a: Story, b: Story) -> bool:
+        dates = [d for d in (a.first, a.last, b.first, b.last) if d]
+        return not dates or max(dates) - min(dates) <= self.max_span
 
     def _merge(self, into_id: str, other_id: str) -> None:
         into, other = self.stories[into_id], self.stories.pop(other_id)
         into.reports += other.reports
-        into.entities.update(other.entities)
-        into.terms.update(other.terms)
-        into.event_types.update(other.event_types)
+        into.recent.extend(sorted(other.recent, key=lambda r: r.published or dt.date.min))
         into.first = min(filter(None, (into.first, other.first)), default=None)
         into.last = max(filter(None, (into.last, other.last)), default=None)
-        for key in other.entities:
-            ids = self._by_entity[key]
+        for block in other.blocks:
+            ids = self._index[block]
             ids.discard(other_id)
             ids.add(into_id)
+        into.blocks |= other.blocks
         for doc_id in other.reports:
             self.story_of[doc_id] = into_id
 
