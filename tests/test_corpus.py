@@ -63,7 +63,7 @@ def test_claim_across_three_outlets_is_single_sourced_and_contested(store):
     claim = carried[0]
     assert [r["id"] for r in claim["reports"]] == THREE
     assert claim["earliest_report"]["id"] == "k1"
-    assert claim["original_source"] == {"text": "مصدر أمني عراقي", "kind": "anonymous", "entity": None}
+    assert claim["original_source"] == {"text": "مصدر أمني عراقي", "kind": "official_unnamed", "entity": None}
     chains = {r["id"]: [(h["text"], h["kind"]) for h in r["chain"]] for r in claim["reports"]}
     assert chains["k2"] == [("صحيفة الأفق", "named_outlet"), ("مصادر محلية", "anonymous")]
     assert chains["k3"][-1] == ("مصدر في شرطة دهوك", "anonymous_affiliated")

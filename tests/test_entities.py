@@ -235,3 +235,22 @@ def test_homographs_by_written_vowel_and_by_the_capital_named(linker):
 def test_place_names_read_as_words_are_no_places(linker):
     doc = linker(_doc("وترفض واشنطن دومًا هذه الشروط، وعاد إلى مسقط رأسه في الجنوب.", [("واشنطن", "LOC", 0)]))
     assert [e.name for e in doc.entities] == ["واشنطن"]
+
+
+def test_office_resolves_to_its_holder_on_the_article_date(linker):
+    putin = load().best("فلاديمير بوتين", "PER")
+    text = "وقال الرئيس الروسي إن بلاده لن تتراجع. واستقبل رئيس الوزراء البريطاني نظيره."
+    doc = _doc(text, [])
+    doc.published = "2015-03-01"
+    doc = linker(doc)
+    held = {m.text: e.kb_id for e in doc.entities for m in e.mentions}
+    assert held["الرئيس الروسي"] == putin["id"]
+    # The dictionary's British prime minister left office in 2010, and it knows no successor: no link made up.
+    assert "رئيس الوزراء البريطاني" not in held
+    # Without a date, or with a name after the title, the title is left alone.
+    undated = linker(_doc(text, []))
+    assert not any(m.source == "office" for e in undated.entities for m in e.mentions)
+    named = _doc("وقال الرئيس الروسي فلاديمير بوتين إن بلاده لن تتراجع.", [("فلاديمير بوتين", "PER", 0)])
+    named.published = "2015-03-01"
+    named = linker(named)
+    assert not any(m.source == "office" for e in named.entities for m in e.mentions)

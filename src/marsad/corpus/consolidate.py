@@ -33,6 +33,8 @@ from marsad.text.normalize import fold
 from marsad.text.sentences import split_spans
 
 ANONYMOUS_KINDS = frozenset({"anonymous", "anonymous_affiliated"})
+# Nobody named stands behind these: five outlets ending in them may be one voice repeated.
+UNNAMED_KINDS = ANONYMOUS_KINDS | {"official_unnamed"}
 ROLES = ("actor", "target", "location")
 
 
@@ -202,7 +204,7 @@ class CorpusClaim:
     @property
     def single_sourced(self) -> bool:
         ends = [r.chain()[-1]["kind"] for r in self.reports if r.chain()]
-        return bool(ends) and all(kind in ANONYMOUS_KINDS for kind in ends)
+        return bool(ends) and all(kind in UNNAMED_KINDS for kind in ends)
 
 
 def consolidate_claims(

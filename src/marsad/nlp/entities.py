@@ -35,6 +35,7 @@ _CLITICS = {"و", "ف", "ب", "ك", "ل", "وب", "ول", "وك", "فب", "فل"
 _ELIDING = {"ل", "ول", "فل"}  # ل + ال -> لل: the article's alef is dropped
 _TYPES = ("PER", "ORG", "LOC", "MISC")
 _DEMONSTRATIVE = re.compile(r"(?<!\w)(هذه|هذا|تلك|ذلك)\s+(ال[^\W\d_]{3,})(?!\w)")
+_TITLE_LEMMAS = {"وزراء": "وزير"}  # the actor dictionary writes رئيس وزير for رئيس الوزراء
 _SOFT_LETTERS = frozenset("اويءيئؤه")  # after fold(): long vowels, hamza and its seats, ta marbuta
 
 
@@ -183,6 +184,7 @@ class EntityLinker:
         entries += [(form, ("news", typ)) for form, typ in news_names().items()]
         self.gazetteer = _automaton(entries)
         self.news_names = news_names()
+        self.office_titles = kb.office_titles()
         self.place_idioms = tuple(" ".join(t) for t in _lexicon("place_idioms.txt"))
         # Vocalised names tell homographs apart (عمّان Amman, عُمان Oman).
         self.vocalized = {n: rec["id"] for rec in kb.records.values() if rec["type"] == "LOC"
@@ -212,6 +214,7 @@ class EntityLinker:
                 m = Mention(s, e, surface, rec["type"], source="demonym" if how == "people" else "gazetteer")
                 links[id(m)] = ref
                 mentions.append(m)
+        mentions += self._office_holders(doc, folded, index_map, mentions, links)
         for m in mentions:
             if m.type == "MISC" and m.source == "ner":
                 m.type = self._known_type(m.text) or m.type
@@ -233,6 +236,39 @@ class EntityLinker:
         doc.entities = entities
         doc.mentions = sorted((m for e in entities for m in e.mentions), key=lambda m: (m.start, m.end))
         return doc
+
+    def _office_holders(self, doc: Document, folded: str, index_map: list[int], mentions: list[Mention],
+                        links: dict[int, str]) -> list[Mention]:
+        """An office with its country and no name after it (رئيس الوزراء العراقي، الرئيس الروسي) is
+        the one person the KB knows held it on the article's date."""
+        if not doc.published or not self.office_titles:
+            return []
+        words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", folded)]
+        taken = [(m.start, m.end) for m in mentions]
+        found = []
+        for i in range(len(words)):
+            for n in (2, 1):
+                if i + n >= len(words):
+                    continue
+                title = " ".join(_TITLE_LEMMAS.get(w[2:] if w.startswith("ال") else w, w[2:] if w.startswith("ال") else w)
+                                 for _, _, w in words[i : i + n])
+                nisba = words[i + n][2]
+                if title not in self.office_titles or not nisba.startswith("ال") or nisba not in self.kb.demonyms:
+                    continue
+                after = words[i + n + 1][2] if i + n + 1 < len(words) else ""
+                start, end = index_map[words[i][0]], index_map[words[i + n][1] - 1] + 1
+                if (after in self.kb.translit and after not in function_words()) or _overlaps((start, end + 2), taken) or any(
+                    s_ >= end and s_ - end <= 2 for s_, _ in taken
+                ):
+                    continue  # a name follows (or is there): the title is that name's own
+                holders = self.kb.office_holders(title, self.kb.demonyms[nisba], doc.published[:10])
+                if len(holders) == 1:
+                    m = Mention(start, end, doc.text[start:end], "PER", source="office")
+                    links[id(m)] = holders[0]["id"]
+                    found.append(m)
+                    taken.append((start, end))
+                break
+        return found
 
     def _not_a_place(self, text: str, folded: str, index_map: list[int], start: int, end: int) -> bool:
         """A place name read as a word: an adverb with tanween (دومًا) or an idiom (مسقط رأسه)."""

@@ -44,10 +44,14 @@ class KnowledgeBase:
     _roles: dict[str, list[tuple[Optional[str], Optional[str], str]]] = field(default_factory=dict)
     _surnames: dict[str, list[str]] = field(default_factory=dict)
     _given: set[str] = field(default_factory=set)
+    _offices: dict[tuple[str, str], list[tuple[Optional[str], Optional[str], str]]] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "KnowledgeBase":
         kb = cls({r["id"]: r for r in data["records"]}, data["demonyms"], data.get("plurals", {}), data["translit"])
+        for office in data.get("offices", []):
+            for start, end in office["terms"]:
+                kb._offices.setdefault((office["title"], office["country"]), []).append((start, end, office["holder"]))
         for rec in sorted(kb.records.values(), key=_rank):
             for name in rec["names"] + rec.get("variants", []):
                 key = fold(name)
@@ -137,6 +141,20 @@ class KnowledgeBase:
             if (start is None or start <= day) and (end is None or day <= end)
         ]
         return [self.records[rid] for rid in dict.fromkeys(rid for _, rid in sorted(found, reverse=True))]
+
+    def office_titles(self) -> set[str]:
+        """Folded, article-free titles of the offices the KB knows holders of (رييس, رييس وزير)."""
+        return {title for title, _ in self._offices}
+
+    def office_holders(self, title: str, country: str, date: str) -> list[dict[str, Any]]:
+        """KB persons holding ``title`` for ``country`` (a record id) on ``date`` (YYYY-MM-DD)."""
+        found = []
+        for start, end, holder in self._offices.get((title, country), []):
+            if (start is None or start <= date) and (end is None or date <= end):
+                rec = self.best(holder, "PER")
+                if rec is not None and rec not in found:
+                    found.append(rec)
+        return found
 
     def gazetteer(self) -> Iterator[tuple[str, dict[str, Any], bool]]:
         """(folded surface form, record, is a generated variant) to look for in running text, best record first.

@@ -295,9 +295,10 @@ def classify(doc: Document, toks: list[Token], ph: Phrase, slots: list[Slot]) ->
         near = words[1:4]
         if any(w in lex["official_adjectives"] for w in near[:2]):
             return "official_unnamed", None  # مصادر رسمية، مصدر أمني
-        # مصادر مقربة من X is affiliated whatever X is; مصدر في/من X only when X is a body,
-        # not a place (مصدر من داخل البيضاء is a local source).
-        if any(w in lex["strong_affiliation_markers"] for w in near) or (org and any(w in lex["affiliation_markers"] for w in near)):
+        # مصادر مقربة من X is affiliated whatever X is; مصدر في/من X only when X is a body (an
+        # organisation, or an institution's noun), not a place (مصدر من داخل البيضاء is a local source).
+        body = org or any(w in _institutions() or w[2:] in _institutions() for w in near)  # مصدر في شرطة دهوك
+        if any(w in lex["strong_affiliation_markers"] for w in near) or (body and any(w in lex["affiliation_markers"] for w in near)):
             return "anonymous_affiliated", (org or loc).entity if (org or loc) else None
         return "anonymous", None
     plural = head.endswith(("ون", "ين")) or head in ("ضباط", "اعضاء", "نواب", "خبراء", "مسوولي")

@@ -301,6 +301,28 @@ def _lemmatised_phrase(tokens: list[str]) -> bool:
     return all(not t.startswith("ال") and words.get("ال" + t, 0) >= 50 for t in tokens)
 
 
+def _office(tokens: list[str], roles, title_words: set[str], nisbas: dict[str, str],
+            iso3: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """An office and its holder from a dictionary entry that writes both (رئيس روسي فلاديمير بوتين
+    [RUSGOV 20000507-20080507]): the title words, the country (its nisba, else the role's code), the
+    holder's name and the terms. None for a bare role phrase."""
+    k = 0
+    while k < len(tokens) and tokens[k] in title_words | {"وزير", "حكومه", "وزراء", "جمهوريه", "خارجيه", "دفاع"}:
+        k += 1
+    country = nisbas.get(tokens[k]) if k < len(tokens) else None
+    if country:
+        k += 1
+    holder = tokens[k:]
+    coded = [c for c, _, _ in roles if c[:3] in iso3]
+    if not country and coded:
+        country = iso3[coded[0][:3]]["id"]
+    terms = [[s, e] for c, s, e in roles if s or e]
+    if k == 0 or len(holder) < 2 or not country or not terms or any(t in nisbas for t in holder):
+        return None
+    return {"title": " ".join(tokens[: k - (1 if nisbas.get(tokens[k - 1]) else 0)]), "country": country,
+            "holder": " ".join(holder), "terms": terms}
+
+
 def _actors(
     shared: Path,
     countries: dict[str, dict[str, Any]],
@@ -317,6 +339,7 @@ def _actors(
     persons: dict[str, dict[str, Any]] = {}
     groups: dict[str, dict[str, Any]] = {}
     places: dict[str, set[str]] = defaultdict(set)  # country id -> one-word names coded as that country
+    offices: list[dict[str, Any]] = []
     path = shared / "data" / "events" / "petrarch_ar" / "actor_dict_ar_v4.txt"
     for name, roles, inline in _actor_entries(path):
         if not name or not roles or not _is_arabic_name(name):
@@ -335,6 +358,9 @@ def _actors(
         elif len(tokens) >= 2 and given_names[tokens[0]] >= 3 and not _lemmatised_phrase(tokens):
             inline = False  # a person coded on the name's line ("الوليد بن طلال [SAUBUS]")
         if tokens[0] in title_words:
+            office = _office(tokens, roles, title_words, nisbas, iso3)
+            if office:
+                offices.append(office)
             continue  # a role phrase ("رئيس وزير عراقي ..."), not a name
         role_list = [[c, s, e] for c, s, e in roles]
         if not inline and key not in groups:
@@ -380,7 +406,7 @@ def _actors(
             }:
                 country["names"].append(name)
                 extra_demonyms[fold(stem)] = country["id"]
-    return list(persons.values()) + list(groups.values()), extra_demonyms, places
+    return list(persons.values()) + list(groups.values()), extra_demonyms, places, offices
 
 
 def _agents(shared: Path) -> list[dict[str, Any]]:
@@ -441,7 +467,7 @@ def build(shared: Path, resource_dir: Path) -> dict[str, Any]:
     titles = load_lines(resource_dir / "titles.txt")
     org_heads = load_lines(resource_dir / "org_descriptors.txt")
     demonyms, plurals = _demonyms(countries, resource_dir / "demonyms.tsv")
-    actors, extra_demonyms, places = _actors(shared, countries, city_keys, titles, org_heads, demonyms, person_tokens)
+    actors, extra_demonyms, places, offices = _actors(shared, countries, city_keys, titles, org_heads, demonyms, person_tokens)
     # A capital with no Arabic name in geonames takes the place its country is
     # coded for whose Wikidata transliteration is the capital's English name (واشنطن).
     for city in cities:
@@ -459,7 +485,8 @@ def build(shared: Path, resource_dir: Path) -> dict[str, Any]:
         for k in ("capital_en", "languages", "neighbours"):
             rec.pop(k, None)
     records = list(countries.values()) + cities + actors + _agents(shared)
-    return {"version": 1, "records": records, "demonyms": demonyms, "plurals": plurals, "translit": translit}
+    return {"version": 1, "records": records, "demonyms": demonyms, "plurals": plurals, "translit": translit,
+            "offices": offices}
 
 
 def write(kb: dict[str, Any], out: Path) -> None:
