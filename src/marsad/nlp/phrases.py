@@ -14,6 +14,8 @@ resources/kb/:
   place heads that belong to the name in place_heads.txt);
 - an organisation is widened over the definite nisba adjectives that follow it
   (حرس الثورة الإسلامية); a news outlet ends in الإخبارية (outlet_markers.txt);
+- a body of an organisation joins it (الجمعية العامة للأمم المتحدة), an office held by a
+  person does not (الأمين العام للأمم المتحدة);
 - a person's name takes a following definite nisba surname (محمد شياع السوداني);
 - a place loses its country's nisba adjective (البوكمال السورية -> البوكمال).
 
