@@ -190,3 +190,10 @@ def test_places_papers_and_achievements_are_not_events():
     assert not [e for e in extract(achieve) if e.type == "ACCUSE"]
     probe = make_doc("وفتحت الشرطة تحقيقا في الحادث.", [("ORG", "الشرطة")])
     assert only(extract(probe), "ACCUSE").mode == "investigate"
+
+
+def test_source_declining_to_be_named_rejects_nothing():
+    doc = make_doc("وقال مسؤول رفض الكشف عن هويته إن الوفد وصل إلى الدوحة.", [("LOC", "الدوحة")])
+    assert not [e for e in extract(doc) if e.type == "REJECT"]
+    doc = make_doc("رفضت الدوحة المطالب الأربعة.", [("LOC", "الدوحة")])
+    assert only(extract(doc), "REJECT")

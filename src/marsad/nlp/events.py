@@ -574,6 +574,9 @@ def extract(doc: Document, include_derived: bool = False) -> list[Event]:
                 continue
             if trig.kind == "noun" and i > 0 and _word(toks[i - 1]) in cues()["non_event_heads"]:
                 continue  # معسكرات اعتقال، مذكرة اعتقال، خطر هجوم: a place, a paper or a risk, not an event
+            following = " ".join(t.norm for t in toks[i + 1 : i + 4]) + " "
+            if trig.type == "REJECT" and any(following.startswith(idiom + " ") for idiom in cues()["anonymity_idioms"]):
+                continue  # رفض الكشف عن هويته: a source asking not to be named rejects nothing
             cs, ce = clause_bounds(breaks, i)
             if (trig.type, cs) in seen:  # one event per type and clause: رفع ... التأهب
                 continue
