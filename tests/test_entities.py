@@ -254,3 +254,10 @@ def test_office_resolves_to_its_holder_on_the_article_date(linker):
     named.published = "2015-03-01"
     named = linker(named)
     assert not any(m.source == "office" for e in named.entities for m in e.mentions)
+
+
+def test_title_before_a_name_and_its_nisba_is_remembered(linker):
+    text = "والتقى السفير الأمريكي روبرت فورد بالمعارضين. وأضاف السفير أن الحل سياسي."
+    doc = linker(_doc(text, [("روبرت فورد", "PER", 0)]))
+    ford = next(e for e in doc.entities if e.name == "روبرت فورد")
+    assert "السفير" in [m.text for m in ford.mentions]

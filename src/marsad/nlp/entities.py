@@ -556,6 +556,12 @@ class EntityLinker:
                 title = m.text[: len(m.text) - len(name)].split()
                 if title and name != m.text:
                     holders.setdefault(fold(title[-1]), []).append((m.end, ent))
+                # A title a few words before the name, past its nisba (السفير الأمريكي روبرت فورد).
+                before = folded[: bisect_left(index_map, m.start)].split()[-3:]
+                for word in before:
+                    if (word,) in _TITLE_SET() and word.startswith("ال"):
+                        holders.setdefault(word, []).append((m.end, ent))
+                        break
         for key, found in holders.items():
             if len({id(e) for _, e in found}) != 1 or not key.startswith("ال"):
                 continue
@@ -565,9 +571,13 @@ class EntityLinker:
                 nisba = m.group(1)
                 if start < first_end or _overlaps((start, end), taken) or (nisba and nisba not in self.kb.demonyms):
                     continue
+                prior = folded[: m.start()].split()[-1:]
+                if prior and (prior[0],) in _lexicon("generic_office_words.txt"):
+                    continue  # منصب الرئيس: the office, not its holder
                 after = folded[m.end() :].split(" ", 2)
                 if any(x.start >= end and x.start - end <= 2 for e in entities for x in e.mentions) or (
                     folded[m.end() : m.end() + 1] == " " and len(after) > 1 and after[1] in self.kb.translit
+                    and after[1] not in function_words()
                 ):
                     continue  # a name follows (الأمير فخر الدين): the title is that name's own
                 ent.mentions.append(Mention(start, end, doc.text[start:end], "PER", entity=ent.id, source="anaphor"))
