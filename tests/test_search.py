@@ -183,3 +183,17 @@ def test_snippet_of_a_huge_word_is_linear():
     snip = snippet(text, {"اا", "بغداد"})
     assert time.perf_counter() - t0 < 10  # about 0.5 s; checking the word at each of its 100,000 matches is quadratic
     assert [text[s:e] for s, e in snip.highlights] == ["بغداد"]
+
+
+def test_filters_that_drop_the_best_ranked_still_find_the_rest(tmp_path, monkeypatch):
+    """The SQLite search ranks a pool of the best matches before filtering; when the filter
+    removes the whole pool it ranks again with the filter applied."""
+    import marsad.store.sqlite as sqlite_store
+
+    monkeypatch.setattr(sqlite_store, "_POOL_FACTOR", 1)
+    with backend_store("sqlite", tmp_path) as s:
+        ingest(s, ARTICLES, batch_size=2, config=basic_pipeline())
+        best = ids(s.search("اجتماع", limit=1))
+        assert best == ["doc-iraq"]  # اجتماع in its title ranks it first
+        # يونيوز's report also speaks of meetings, but ranks below the pool of one.
+        assert ids(s.search("اجتماع", limit=1, outlet="يونيوز")) == ["doc-qaani"]

@@ -10,6 +10,9 @@ from typing import Any, Iterator
 from marsad.store.base import Store
 
 
+_POOL_FACTOR = 8  # best matches ranked per hit asked for, before the filters
+
+
 class SQLiteStore(Store):
     dialect = "sqlite"
 
@@ -49,11 +52,27 @@ class SQLiteStore(Store):
     def _match(self, words, any_word, where, params, limit):
         groups = ["(" + " OR ".join(f'"{t}"' for t in w) + ")" for w in words]
         expr = (" OR " if any_word else " AND ").join(groups)
-        sql = (
-            "SELECT d.id, -bm25(doc_terms, 0.0, 3.0, 1.0) AS score FROM doc_terms JOIN documents d ON d.id = doc_terms.doc_id"
-            f" WHERE doc_terms MATCH ? AND {where} ORDER BY score DESC LIMIT ?"
-        )
-        return [(r[0], r[1]) for r in self.execute(sql, [expr] + params + [limit])]
+        # Rank in the full-text index alone, then filter the best few in one lookup: ranking joined to
+        # documents (بيان: 6,300 matches) took five times as long as ranking alone.
+        size = _POOL_FACTOR * limit
+        pool = self.execute(
+            "SELECT doc_id, -bm25(doc_terms, 0.0, 3.0, 1.0) AS score FROM doc_terms WHERE doc_terms MATCH ?"
+            " ORDER BY score DESC LIMIT ?", (expr, size)
+        ).fetchall()
+        kept = set()
+        if pool:
+            marks = ", ".join("?" for _ in pool)
+            kept = {r[0] for r in self.execute(f"SELECT d.id FROM documents d WHERE d.id IN ({marks}) AND {where}",
+                                               [doc_id for doc_id, _ in pool] + params)}
+        found = [(doc_id, score) for doc_id, score in pool if doc_id in kept][:limit]
+        if len(found) < limit and len(pool) == size:
+            # The filters left too few of the best: rank with them applied.
+            sql = (
+                "SELECT d.id, -bm25(doc_terms, 0.0, 3.0, 1.0) AS score FROM doc_terms JOIN documents d ON d.id = doc_terms.doc_id"
+                f" WHERE doc_terms MATCH ? AND {where} ORDER BY score DESC LIMIT ?"
+            )
+            found = [(r[0], r[1]) for r in self.execute(sql, [expr] + params + [limit])]
+        return found
 
     def _vocabulary_near(self, first, shortest, longest):
         sql = "SELECT term, df FROM vocabulary WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?"
