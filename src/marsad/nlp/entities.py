@@ -73,6 +73,7 @@ def news_names() -> dict[str, str]:
     return {form: typ for form, typ, *_ in rows}
 
 
+@lru_cache(maxsize=65536)
 def strip_titles(surface: str) -> str:
     """``surface`` without leading titles and honorifics (at least one word is kept)."""
     words = surface.split()
@@ -89,6 +90,10 @@ def strip_titles(surface: str) -> str:
                 changed = True
                 break
     return " ".join(words[pos:])
+
+
+def _bare(word: str) -> str:
+    return word[2:] if word.startswith("ال") else word
 
 
 def _without_generic_head(surface: str) -> str:
@@ -246,14 +251,15 @@ class EntityLinker:
         words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", folded)]
         taken = [(m.start, m.end) for m in mentions]
         found = []
-        for i in range(len(words)):
+        for j, (_, _, nisba) in enumerate(words):
+            if not (nisba.startswith("ال") and nisba in self.kb.demonyms):
+                continue  # the office's country closes it: look back from each definite nisba
             for n in (2, 1):
-                if i + n >= len(words):
+                i = j - n
+                if i < 0:
                     continue
-                title = " ".join(_TITLE_LEMMAS.get(w[2:] if w.startswith("ال") else w, w[2:] if w.startswith("ال") else w)
-                                 for _, _, w in words[i : i + n])
-                nisba = words[i + n][2]
-                if title not in self.office_titles or not nisba.startswith("ال") or nisba not in self.kb.demonyms:
+                title = " ".join(_TITLE_LEMMAS.get(_bare(w), _bare(w)) for _, _, w in words[i:j])
+                if title not in self.office_titles:
                     continue
                 after = words[i + n + 1][2] if i + n + 1 < len(words) else ""
                 start, end = index_map[words[i][0]], index_map[words[i + n][1] - 1] + 1
