@@ -197,3 +197,9 @@ def test_source_declining_to_be_named_rejects_nothing():
     assert not [e for e in extract(doc) if e.type == "REJECT"]
     doc = make_doc("رفضت الدوحة المطالب الأربعة.", [("LOC", "الدوحة")])
     assert only(extract(doc), "REJECT")
+
+
+def test_speaker_of_a_quote_is_not_the_actor_inside_it():
+    doc = make_doc('وقال ترامب: "إن الهجوم على السفارة الأمريكية عمل جبان".', [("PER", "ترامب"), ("ORG", "السفارة الأمريكية")])
+    ev = only(extract(doc), "ASSAULT")
+    assert roles(doc, ev)[:2] == (None, "السفارة الأمريكية")

@@ -415,6 +415,15 @@ def title_gap(toks: list[Token], a: int, b: int, names: set[int] = frozenset()) 
     )
 
 
+_QUOTE_OPENERS = set("«“\"")
+
+
+def _speaks_before(toks: list[Token], s: Slot, i: int) -> bool:
+    """Whether the name at ``s`` introduces words that hold the trigger at ``i``: a colon or an
+    opening quote stands between them (قال X: "... الهجوم"), so X said it, X did not do it."""
+    return any(t.text == ":" or t.text in _QUOTE_OPENERS for t in toks[s.last + 1 : i])
+
+
 def _agent(toks: list[Token], after: list[Slot], i: int, c: dict) -> Optional[Slot]:
     """The name behind an agent phrase (من قبل، من جانب، على يد) shortly after the trigger."""
     for s in after:
@@ -474,7 +483,7 @@ def roles(toks: list[Token], breaks: list[bool], slots: list[Slot], i: int, trig
             # اتفاق حكومته: the possessor is the sentence's subject
             actor = sentence_subject(toks, slots, i, across=True)
         if actor is None and not passive:
-            bare = [s for s in before if s.prep is None and not s.place]
+            bare = [s for s in before if s.prep is None and not s.place and not _speaks_before(toks, s, i)]
             if bare:
                 actor = bare[-1]
             else:
@@ -493,7 +502,7 @@ def roles(toks: list[Token], breaks: list[bool], slots: list[Slot], i: int, trig
                 actor = subj
                 used.add(id(subj))
             elif not passive:
-                bare = [s for s in before if s.prep is None and s.type != "MISC" and not s.place]
+                bare = [s for s in before if s.prep is None and s.type != "MISC" and not s.place and not _speaks_before(toks, s, i)]
                 if bare:
                     actor = bare[-1]
                 elif cs > 0 and _word(toks[cs - 1]) in c["relatives"]:
