@@ -519,6 +519,8 @@ def roles(toks: list[Token], breaks: list[bool], slots: list[Slot], i: int, trig
         used.update((id(actor), id(target)))
     if actor is None and not passive:
         actor = sentence_subject(toks, slots, i)
+        if actor is not None and _speaks_before(toks, actor, i):
+            actor = None
     if target is None:
         for s in after:
             if id(s) in used or s is actor:
