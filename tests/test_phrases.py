@@ -129,3 +129,8 @@ def test_hashtag_words_are_read_as_words():
 
     doc = cleaner()(Document(id="t", path="t", text="", raw_text="تابعوا وسم #كوريا_الجنوبية و#كوريا_الشمالية اليوم"))
     assert "#كوريا الجنوبية" in doc.text and "#كوريا الشمالية" in doc.text
+
+
+def test_a_kind_before_a_common_noun_stays_in_the_name(linker):
+    doc = _link(linker, "وقالت وكالة الأنباء الأردنية إن الحدود أغلقت.")
+    assert "وكالة الأنباء الأردنية" in {e.name for e in doc.entities}

@@ -99,7 +99,12 @@ def _bare(word: str) -> str:
 def _without_generic_head(surface: str) -> str:
     """An organisation's name without a head that only says its kind (صحيفة غارديان -> غارديان)."""
     words = surface.split()
-    if len(words) > 1 and (fold(words[0]),) in _lexicon("generic_heads.txt"):
+    if len(words) < 2:
+        return surface
+    head = (fold(words[0]),)
+    # A kind before a proper name goes (صحيفة غارديان); before a common noun it stays: وكالة الأنباء
+    # الأردنية keeps its head, الأنباء alone names nothing. Members go always (فصائل المقاومة الإسلامية).
+    if head in _lexicon("member_heads.txt") or head in _lexicon("generic_heads.txt") and not fold(words[1]).startswith("ال"):
         return " ".join(words[1:])
     return surface
 
