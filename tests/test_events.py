@@ -203,3 +203,12 @@ def test_speaker_of_a_quote_is_not_the_actor_inside_it():
     doc = make_doc("وقال ترامب: الهجوم على السفارة الأمريكية عمل جبان.", [("PER", "ترامب"), ("ORG", "السفارة الأمريكية")])
     ev = only(extract(doc), "ASSAULT")
     assert roles(doc, ev)[:2] == (None, "السفارة الأمريكية")
+
+
+def test_unnamed_subject_before_a_name_makes_the_name_the_target():
+    doc = make_doc("واستهدفت الفصائل الفلسطينية إسرائيل بعشرات الصواريخ.", [("LOC", "إسرائيل")])
+    ev = only(extract(doc), "ASSAULT")
+    assert roles(doc, ev)[:2] == (None, "إسرائيل")
+    # A title with its nisba still leads to the name: the name is the subject.
+    doc = make_doc("واستقبل الرئيس المصري عبد الفتاح السيسي الوفد في القاهرة.", [("PER", "عبد الفتاح السيسي"), ("LOC", "القاهرة")])
+    assert roles(doc, only(extract(doc), "CONSULT"))[0] == "عبد الفتاح السيسي"

@@ -415,6 +415,15 @@ def title_gap(toks: list[Token], a: int, b: int, names: set[int] = frozenset()) 
     )
 
 
+def _unnamed_subject(toks: list[Token], a: int, b: int) -> bool:
+    """Whether tokens a..b-1 hold a subject of their own: a definite noun that is no title, then
+    its adjective (استهدفت الفصائل الفلسطينية إسرائيل: the factions struck, Israel was struck)."""
+    titles = cues()["title_words"]
+    words = [_word(t) for t in toks[a:b]]
+    return len(words) >= 2 and words[0].startswith("ال") and words[0] not in titles and words[0] not in _NP_WORDS \
+        and words[1].startswith("ال") and (words[1].endswith("ي") or words[1].endswith("يه"))
+
+
 _QUOTE_OPENERS = set("«“\"")
 
 
@@ -498,7 +507,10 @@ def roles(toks: list[Token], breaks: list[bool], slots: list[Slot], i: int, trig
         else:
             subj = next((s for s in after if s.first <= i + 5 and s.prep is None), None)
             pronoun_pp = {k for k in range(i + 1, i + 3) if k < len(toks) and _is_pronoun_pp(toks[k])}
-            if subj is not None and title_gap(toks, i + 1, subj.first, pronoun_pp):
+            # Before a person, a definite noun and nisba describe him (الفنانة المصرية فيفي عبده).
+            if subj is not None and title_gap(toks, i + 1, subj.first, pronoun_pp) and (
+                subj.type == "PER" or not _unnamed_subject(toks, i + 1, subj.first)
+            ):
                 actor = subj
                 used.add(id(subj))
             elif not passive:
