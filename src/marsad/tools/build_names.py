@@ -189,7 +189,7 @@ def mine_tagged(texts: Iterable[str], tagger, stopwords: frozenset[str], demonym
         share = n / max(occurrences[gram], 1)
         if n < 0.9 * sum(tagged[form].values()) or share < min_share:
             continue
-        if len(form) < 3 or any(w in stopwords for w in gram) or form in demonyms or not _ARABIC.search(form):
+        if len(form) < 3 or any(w in stopwords or not w.isalpha() for w in gram) or form in demonyms or not _ARABIC.search(form):
             continue
         out.append((form, typ, n, round(min(share, 1.0), 3)))
     return sorted(out, key=lambda r: (-r[2], r[0]))
