@@ -8,6 +8,8 @@ KIND is one of:
   split-pairs    pairs in different stories sharing the title's content words within 3 days (possible misses)
   events         consolidated events reported by 2+ outlets in multi-outlet stories, with their reports
   claims         claims carried by 2+ outlets, with their chains, flags and denials
+  stories        stories reported by 2+ outlets, each with its reports and its largest consolidated
+                 events and claims (those with reports from 2+ documents, at most 3 of each)
 Each item shows the title and the opening (or the sentence) of each document.
 """
 
@@ -35,6 +37,40 @@ def lead(doc: dict, width: int = 160) -> str:
     title = doc.get("title") or ""
     body = text[len(title):].strip() if text.startswith(title) else text
     return f"[{doc.get('outlet')} {doc.get('published')}] {title} || {body[:width]}"
+
+
+def show_story(k: int, story: dict, per_story: int = 3, per_record: int = 6) -> None:
+    """One story: its reports, then its consolidated events and claims that merge 2+ documents."""
+    counts = story["counts"]
+    print(f"\n{k}. story {story['id']} outlets={len(story['outlets'])} reports={counts['reports']}"
+          f" events={counts['events']} claims={counts['claims']}")
+    for r in story["reports"][:12]:
+        print(f"   * [{r['outlet']} {r['published']} {r['id']}] {r['title']}")
+    if len(story["reports"]) > 12:
+        print(f"   * ... {len(story['reports']) - 12} more reports")
+    # Only records that merge reports of different documents test consolidation across documents.
+    events = [e for e in story["events"] if e["documents"] >= 2][:per_story]
+    claims = [c for c in story["claims"] if c["documents"] >= 2][:per_story]
+    for j, e in enumerate(events, 1):
+        actor = e["actor"] and e["actor"]["name"]
+        target = e["target"] and e["target"]["name"]
+        print(f"   E{j} {e['type']} actor={actor} target={target} documents={e['documents']} outlets={len(e['outlets'])}")
+        for r in e["reports"][:per_record]:
+            print(f"      - [{r['outlet']} {r['published']} {r['id']}] {r.get('trigger') or ''} | {(r.get('sentence') or '')[:150]}")
+        if len(e["reports"]) > per_record:
+            print(f"      - ... {len(e['reports']) - per_record} more reports")
+    for j, c in enumerate(claims, 1):
+        origin = c.get("original_source") or {}
+        first = c["earliest_report"]
+        print(f"   C{j} documents={c['documents']} outlets={len(c['outlets'])} flags={','.join(c['flags']) or '-'}"
+              f" earliest=[{first['outlet']} {first['published']} {first['id']}] origin={origin.get('text')}({origin.get('kind')})")
+        for r in c["reports"][:per_record]:
+            chain = " > ".join(f"{h['text']}({h['kind']})" for h in r.get("chain", []))
+            print(f"      - [{r['outlet']} {r['published']} {r['id']}] {(r.get('text') or '')[:150]} || {chain}")
+        if len(c["reports"]) > per_record:
+            print(f"      - ... {len(c['reports']) - per_record} more reports")
+        for d in c.get("denials", [])[:3]:
+            print(f"      ! denial [{d['outlet']} {d['id']}] {d['text'][:150]}")
 
 
 def main() -> None:
@@ -73,11 +109,15 @@ def main() -> None:
         items = [e for e in corpus.events(store) if e["story"] in multi and len(e["outlets"]) >= 2]
     elif kind == "claims":
         items = corpus.claims(store, min_outlets=2)
+    elif kind == "stories":
+        items = corpus.stories(store, min_outlets=2)
     else:
         raise SystemExit(__doc__)
     print(f"# {kind}: {len(items)} in all, {min(n, len(items))} sampled")
     for k, item in enumerate(rng.sample(items, min(n, len(items))), 1):
-        if kind in ("events", "claims"):
+        if kind == "stories":
+            show_story(k, corpus.story(store, item["id"]))
+        elif kind in ("events", "claims"):
             what = f"{item['type']} actor={item['actor'] and item['actor']['name']} target={item['target'] and item['target']['name']}" if kind == "events" else " ".join(item["flags"])
             print(f"\n{k}. {kind[:-1]} {item['id']} {what} outlets={len(item['outlets'])}")
             for r in item["reports"]:
