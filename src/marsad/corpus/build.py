@@ -16,6 +16,7 @@ from marsad.corpus.consolidate import ClaimReport, CorpusClaim, CorpusEvent, Doc
 from marsad.corpus.dedupe import DuplicateIndex
 from marsad.corpus.outlets import profiles
 from marsad.corpus.stories import StoryClusterer
+from marsad.text.normalize import fold
 
 
 @dataclass
@@ -94,6 +95,45 @@ def _claim_record(claim: CorpusClaim, story_id: str) -> dict[str, Any]:
     }
 
 
+_SHARED_LINE_CHARS = 40  # shorter lines (datelines, bylines) are left alone
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for line in text.split("\n"):
+        spans.append((start, start + len(line)))
+        start += len(line) + 1
+    return spans
+
+
+def _shared_lines(docs: Iterable[Doc]) -> set[tuple[str, str]]:
+    """Folded lines that one outlet prints in two of its documents or more that are no copies of
+    each other: its teasers of other articles (CNN pages end with the openings of the day's other
+    stories) and its stock background paragraphs. Neither tells which happening a report is about.
+    Another outlet's identical line is left alone: that is shared wire copy, evidence of one story."""
+    count: Counter[tuple[str, str]] = Counter()
+    for d in docs:
+        count.update({(d.outlet or "", fold(d.text[a:b]).strip()) for a, b in _lines(d.text) if b - a >= _SHARED_LINE_CHARS})
+    return {key for key, n in count.items() if n >= 2}
+
+
+def _own_part(contract: dict[str, Any], shared: set[tuple[str, str]]) -> dict[str, Any]:
+    """The contract without its outlet's shared lines and what is said only there, for story
+    clustering: another article's teaser must not pull this report into that article's story."""
+    text, outlet = contract.get("text") or "", contract.get("outlet") or ""
+    dropped = [(a, b) for a, b in _lines(text) if b - a >= _SHARED_LINE_CHARS and (outlet, fold(text[a:b]).strip()) in shared]
+    if not dropped:
+        return contract
+
+    def inside(pos: int) -> bool:
+        return any(a <= pos < b for a, b in dropped)
+
+    kept_text = "\n".join(text[a:b] for a, b in _lines(text) if (a, b) not in dropped)
+    entities = [e for e in contract.get("entities") or [] if any(not inside(m["start"]) for m in e.get("mentions") or [])]
+    events = [ev for ev in contract.get("events") or [] if not inside((ev.get("sentence") or {}).get("start", 0))]
+    return {**contract, "text": kept_text, "entities": entities, "events": events}
+
+
 def build(contracts: Iterable[dict[str, Any]], duplicates: Optional[dict[str, str]] = None, window_days: int = 3) -> Corpus:
     """The corpus records of analysed documents; ``duplicates`` maps exact copies to their original (the store's)."""
     docs = sorted((Doc.from_contract(c) for c in contracts if "error" not in c), key=Doc.order)
@@ -111,9 +151,10 @@ def build(contracts: Iterable[dict[str, Any]], duplicates: Optional[dict[str, st
         out.copies.append({"id": copy, "original": original, "similarity": round(similarity, 3)})
 
     clusterer = StoryClusterer()
+    shared = _shared_lines(d for d in docs if d.id not in originals)
     for d in docs:
         if d.id not in originals:
-            clusterer.add(d.contract)
+            clusterer.add(_own_part(d.contract, shared))
     event_of_report: dict[tuple[str, str], str] = {}
     for story in clusterer.stories.values():
         members = sorted((by_id[i] for i in story.reports), key=Doc.order)
