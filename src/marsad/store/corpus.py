@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any, Optional
 
-from marsad.corpus.build import build
+from marsad.corpus.build import RULES_VERSION, build
 from marsad.store.base import Store
 
 _TABLES = ("corpus_copies", "corpus_stories", "corpus_story_docs", "corpus_events", "corpus_claims", "corpus_outlets")
@@ -21,7 +21,7 @@ _TABLES = ("corpus_copies", "corpus_stories", "corpus_story_docs", "corpus_event
 
 def _signature(store: Store) -> str:
     count, seq, ingested = store.execute("SELECT COUNT(*), MAX(seq), MAX(ingested_at) FROM documents").fetchone()
-    return f"{count}:{seq}:{ingested}"
+    return f"{count}:{seq}:{ingested}:rules{RULES_VERSION}"
 
 
 def refresh(store: Store, force: bool = False) -> bool:
