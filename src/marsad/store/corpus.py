@@ -2,9 +2,9 @@
 
 The records are computed by ``marsad.corpus.build`` over every stored
 document and kept in the ``corpus_*`` tables (schema version 2). ``refresh``
-rebuilds them, in one transaction, whenever the documents changed since the
-last build (a signature of their count, last sequence number and last ingest
-time); each query refreshes first unless told not to. Statements use ``?`` and
+rebuilds them, in one transaction, whenever the documents or the build rules
+changed since the last build (a signature of their count, last sequence number,
+last ingest time and ``RULES_VERSION``); each query refreshes first unless told not to. Statements use ``?`` and
 run on SQLite and PostgreSQL alike.
 """
 
