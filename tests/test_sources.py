@@ -177,3 +177,9 @@ def test_report_of_an_outlet_and_a_body_named_before():
     claims, _ = extract(doc)
     assert [chain(c) for c in claims][-1] == [("الوزارة", "named_org")]
     assert claims[-1].sources[0].entity == "e1"
+
+
+def test_title_phrase_then_its_holder_is_a_named_person():
+    doc = make_doc("وشدد السفير الفلسطيني لدى المنظمة الدولية رياض منصور على أن الحل سياسي.", [("PER", "رياض منصور")])
+    (claim,), _ = extract(doc)
+    assert chain(claim) == [("السفير الفلسطيني لدى المنظمة الدولية رياض منصور", "named_person")]

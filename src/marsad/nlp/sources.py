@@ -196,6 +196,14 @@ def phrase_after(toks: list[Token], j: int, slots: list[Slot]) -> Optional[Phras
                 if not any(s.first <= k + 1 <= s.last for s in slots):
                     break
             k += 1
+        if head in lex["official_nouns"]:
+            # السفير الفلسطيني لدى المنظمة الدولية رياض منصور: the title's own phrase, then its holder
+            person = next((s for s in slots if s.type == "PER" and k < s.first <= k + 6), None)
+            if person is not None and all(
+                _word(t).startswith("ال") or _word(t) in ("لدي", "في") or any(x.first <= m <= x.last for x in slots)
+                for m, t in enumerate(toks[k + 1 : person.first], start=k + 1)
+            ):
+                k = person.last
         if head in lex["official_nouns"] and k + 2 < n and toks[k + 1].text in ("،", ","):
             # المتحدث باسم طالبان، ذبيح الله مجاهد: the title, then the person who holds it
             person = next((s for s in slots if s.type == "PER" and s.first == k + 2), None)
