@@ -212,3 +212,11 @@ def test_unnamed_subject_before_a_name_makes_the_name_the_target():
     # A title with its nisba still leads to the name: the name is the subject.
     doc = make_doc("واستقبل الرئيس المصري عبد الفتاح السيسي الوفد في القاهرة.", [("PER", "عبد الفتاح السيسي"), ("LOC", "القاهرة")])
     assert roles(doc, only(extract(doc), "CONSULT"))[0] == "عبد الفتاح السيسي"
+
+
+def test_bare_qatl_names_the_victim():
+    doc = make_doc("وأدانت المنظمة قتل الصحفي جمال خاشقجي في إسطنبول.", [("ORG", "المنظمة"), ("PER", "جمال خاشقجي"), ("LOC", "إسطنبول")])
+    ev = only(extract(doc), "ASSAULT")
+    assert roles(doc, ev)[1] == "جمال خاشقجي"
+    doc = make_doc("وقتلت القوات الحكومية ثلاثة مسلحين في درعا.", [("ORG", "القوات الحكومية"), ("LOC", "درعا")])
+    assert roles(doc, only(extract(doc), "ASSAULT"))[0] == "القوات الحكومية"

@@ -314,6 +314,10 @@ def match_trigger(tok: Token, include_derived: bool = False) -> Optional[tuple[T
         entries = lex.get(cand)
         if entries:
             kind = "noun" if nominal else _token_kind(tok)
+            if cand == tok.stem and not tok.prefix and entries.get("noun", None) is not None and entries["noun"].genitive == "target":
+                # قتل X written bare is the killing of X or X was killed, a victim either way; the
+                # perpetrator's verb is inflected or followed by its subject's marker (قتلت، قتل مسلحون).
+                kind = "noun"
             trig = entries.get(kind) or next(iter(entries.values()))
             if nominal and trig.kind == "verb" and cand != tok.stem:
                 continue  # صادرات is not صادر: verbs take neither ة nor ات
