@@ -123,14 +123,15 @@ def _own_part(contract: dict[str, Any], shared: set[tuple[str, str]]) -> dict[st
     """The contract without its outlet's shared lines and what is said only there, for story
     clustering: another article's teaser must not pull this report into that article's story."""
     text, outlet = contract.get("text") or "", contract.get("outlet") or ""
-    dropped = [(a, b) for a, b in _lines(text) if b - a >= _SHARED_LINE_CHARS and (outlet, fold(text[a:b]).strip()) in shared]
+    lines = _lines(text)
+    dropped = [(a, b) for a, b in lines if b - a >= _SHARED_LINE_CHARS and (outlet, fold(text[a:b]).strip()) in shared]
     if not dropped:
         return contract
 
     def inside(pos: int) -> bool:
         return any(a <= pos < b for a, b in dropped)
 
-    kept_text = "\n".join(text[a:b] for a, b in _lines(text) if (a, b) not in dropped)
+    kept_text = "\n".join(text[a:b] for a, b in lines if (a, b) not in dropped)
     entities = [e for e in contract.get("entities") or [] if any(not inside(m["start"]) for m in e.get("mentions") or [])]
     events = [ev for ev in contract.get("events") or [] if not inside((ev.get("sentence") or {}).get("start", 0))]
     return {**contract, "text": kept_text, "entities": entities, "events": events}

@@ -19,14 +19,14 @@ import re
 from bisect import bisect_left
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 import ahocorasick
 from rapidfuzz.distance import Levenshtein
 
 from marsad.model import Document, Entity, Mention
 from marsad.nlp import phrases
-from marsad.nlp.kb import KnowledgeBase, load
+from marsad.nlp.kb import KnowledgeBase, load, without_article, word_list
 from marsad.text.normalize import fold, fold_with_map, strip_diacritics
 from marsad.text.tokens import segment
 
@@ -35,6 +35,8 @@ _CLITICS = {"و", "ف", "ب", "ك", "ل", "وب", "ول", "وك", "فب", "فل"
 _ELIDING = {"ل", "ول", "فل"}  # ل + ال -> لل: the article's alef is dropped
 _TYPES = ("PER", "ORG", "LOC", "MISC")
 _DEMONSTRATIVE = re.compile(r"(?<!\w)(هذه|هذا|تلك|ذلك)\s+(ال[^\W\d_]{3,})(?!\w)")
+_WORD = re.compile(r"\S+")
+_LOOK_BACK = 120  # characters: room for the few words a rule reads before a position
 _TITLE_LEMMAS = {"وزراء": "وزير"}  # the actor dictionary writes رئيس وزير for رئيس الوزراء
 _SOFT_LETTERS = frozenset("اويءيئؤه")  # after fold(): long vowels, hamza and its seats, ta marbuta
 
@@ -42,9 +44,7 @@ _SOFT_LETTERS = frozenset("اويءيئؤه")  # after fold(): long vowels, hamz
 @lru_cache(maxsize=None)
 def _lexicon(name: str) -> tuple[tuple[str, ...], ...]:
     """Folded multiword entries of a resources/kb lexicon, longest first, as token tuples."""
-    text = resources.files("marsad.resources").joinpath(f"kb/{name}").read_text(encoding="utf-8")
-    entries = {tuple(fold(l).split()) for l in text.splitlines() if l.strip() and not l.startswith("#")}
-    return tuple(sorted(entries, key=len, reverse=True))
+    return tuple(sorted((tuple(w.split()) for w in word_list(name)), key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
@@ -92,8 +92,13 @@ def strip_titles(surface: str) -> str:
     return " ".join(words[pos:])
 
 
-def _bare(word: str) -> str:
-    return word[2:] if word.startswith("ال") else word
+def _words_before(folded: str, pos: int, n: int) -> list[str]:
+    """The last ``n`` words of ``folded[:pos]``, reading a bounded window, not the whole prefix."""
+    lo = max(0, pos - _LOOK_BACK)
+    words = folded[lo:pos].split()
+    if lo > 0 and words and not folded[lo - 1].isspace():
+        words = words[1:]  # the window cut a word
+    return words[-n:]
 
 
 def _without_generic_head(surface: str) -> str:
@@ -101,10 +106,10 @@ def _without_generic_head(surface: str) -> str:
     words = surface.split()
     if len(words) < 2:
         return surface
-    head = (fold(words[0]),)
+    head = fold(words[0])
     # A kind before a proper name goes (صحيفة غارديان); before a common noun it stays: وكالة الأنباء
     # الأردنية keeps its head, الأنباء alone names nothing. Members go always (فصائل المقاومة الإسلامية).
-    if head in _lexicon("member_heads.txt") or head in _lexicon("generic_heads.txt") and not fold(words[1]).startswith("ال"):
+    if head in word_list("member_heads.txt") or head in word_list("generic_heads.txt") and not fold(words[1]).startswith("ال"):
         return " ".join(words[1:])
     return surface
 
@@ -253,7 +258,7 @@ class EntityLinker:
         the one person the KB knows held it on the article's date."""
         if not doc.published or not self.office_titles:
             return []
-        words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", folded)]
+        words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(folded)]
         taken = [(m.start, m.end) for m in mentions]
         found = []
         for j, (_, _, nisba) in enumerate(words):
@@ -263,14 +268,11 @@ class EntityLinker:
                 i = j - n
                 if i < 0:
                     continue
-                title = " ".join(_TITLE_LEMMAS.get(_bare(w), _bare(w)) for _, _, w in words[i:j])
+                title = " ".join(_TITLE_LEMMAS.get(without_article(w), without_article(w)) for _, _, w in words[i:j])
                 if title not in self.office_titles:
                     continue
-                after = words[i + n + 1][2] if i + n + 1 < len(words) else ""
-                start, end = index_map[words[i][0]], index_map[words[i + n][1] - 1] + 1
-                if (after in self.kb.translit and after not in function_words()) or _overlaps((start, end + 2), taken) or any(
-                    s_ >= end and s_ - end <= 2 for s_, _ in taken
-                ):
+                start, end = index_map[words[i][0]], index_map[words[j][1] - 1] + 1
+                if _overlaps((start, end + 2), taken) or self._name_follows(folded, words[j][1], end, (a for a, _ in taken)):
                     continue  # a name follows (or is there): the title is that name's own
                 holders = self.kb.office_holders(title, self.kb.demonyms[nisba], doc.published[:10])
                 if len(holders) == 1:
@@ -280,6 +282,14 @@ class EntityLinker:
                     taken.append((start, end))
                 break
         return found
+
+    def _name_follows(self, folded: str, fold_end: int, end: int, starts: Iterable[int]) -> bool:
+        """Whether a name comes right after a title ending at ``end`` (``fold_end`` in the folded
+        text): a mention starts there, or the next word is a name's word and no function word."""
+        if any(end <= s_ <= end + 2 for s_ in starts):
+            return True
+        nxt = _WORD.match(folded, fold_end + 1) if folded[fold_end : fold_end + 1] == " " else None
+        return nxt is not None and nxt.group() in self.kb.translit and nxt.group() not in function_words()
 
     def _not_a_place(self, text: str, folded: str, index_map: list[int], start: int, end: int) -> bool:
         """A place name read as a word: an adverb with tanween (دومًا) or an idiom (مسقط رأسه)."""
@@ -294,8 +304,7 @@ class EntityLinker:
         written = m.text.replace("ـ", "")
         if written in self.vocalized:
             return self.vocalized[written]
-        pos = bisect_left(index_map, m.start)
-        before = folded[:pos].split()[-2:]
+        before = _words_before(folded, bisect_left(index_map, m.start), 2)
         if len(before) == 2 and before[0] == "العاصمه" and before[1] in self.kb.demonyms:
             country = self.kb.get(self.kb.demonyms[before[1]])
             capital = self.kb.get(country.get("capital")) if country else None
@@ -416,7 +425,7 @@ class EntityLinker:
                     and (
                         k.split()[: len(tokens)] == tokens
                         or typ == "PER" and k.split()[-len(tokens) :] == tokens
-                        and not (len(k.split()) == len(tokens) + 1 and (k.split()[0],) in _lexicon("kinship.txt"))
+                        and not (len(k.split()) == len(tokens) + 1 and k.split()[0] in word_list("kinship.txt"))
                     )
                 ]
                 # One generic word (الخارجية, الشرطة) joins no organisation by itself: in وزير
@@ -568,7 +577,7 @@ class EntityLinker:
                 if title and name != m.text:
                     holders.setdefault(fold(title[-1]), []).append((m.end, ent))
                 # A title a few words before the name, past its nisba (السفير الأمريكي روبرت فورد).
-                before = folded[: bisect_left(index_map, m.start)].split()[-3:]
+                before = _words_before(folded, bisect_left(index_map, m.start), 3)
                 for word in before:
                     if (word,) in _TITLE_SET() and word.startswith("ال"):
                         holders.setdefault(word, []).append((m.end, ent))
@@ -582,14 +591,10 @@ class EntityLinker:
                 nisba = m.group(1)
                 if start < first_end or _overlaps((start, end), taken) or (nisba and nisba not in self.kb.demonyms):
                     continue
-                prior = folded[: m.start()].split()[-1:]
-                if prior and (prior[0],) in _lexicon("generic_office_words.txt"):
+                prior = _words_before(folded, m.start(), 1)
+                if prior and prior[0] in word_list("generic_office_words.txt"):
                     continue  # منصب الرئيس: the office, not its holder
-                after = folded[m.end() :].split(" ", 2)
-                if any(x.start >= end and x.start - end <= 2 for e in entities for x in e.mentions) or (
-                    folded[m.end() : m.end() + 1] == " " and len(after) > 1 and after[1] in self.kb.translit
-                    and after[1] not in function_words()
-                ):
+                if self._name_follows(folded, m.end(), end, (x.start for e in entities for x in e.mentions)):
                     continue  # a name follows (الأمير فخر الدين): the title is that name's own
                 ent.mentions.append(Mention(start, end, doc.text[start:end], "PER", entity=ent.id, source="anaphor"))
                 taken.append((start, end))

@@ -24,9 +24,21 @@ _KINDS = {"LOC": ("country", "city"), "ORG": ("group",), "PER": ("person",), "MI
 _KIND_RANK = {"country": 0, "city": 1, "group": 2, "person": 3, "agent": 4}
 
 
+def without_article(word: str) -> str:
+    """A folded word without its article (الرئيس -> رئيس); a short word stays whole (الي)."""
+    return word[2:] if word.startswith("ال") and len(word) > 3 else word
+
+
 def lemma_key(key: str) -> str:
     """A folded name with the article dropped from every word."""
-    return " ".join(t[2:] if t.startswith("ال") and len(t) > 3 else t for t in key.split())
+    return " ".join(without_article(t) for t in key.split())
+
+
+@lru_cache(maxsize=None)
+def word_list(name: str) -> frozenset[str]:
+    """The folded entries (one a line, ``#`` comments skipped) of the word list resources/kb/``name``."""
+    text = resources.files("marsad.resources").joinpath(f"kb/{name}").read_text(encoding="utf-8")
+    return frozenset(" ".join(fold(line).split()) for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
 def _rank(rec: dict[str, Any]) -> tuple:

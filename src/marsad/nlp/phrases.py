@@ -25,23 +25,16 @@ Mentions are (start, end) spans of the document text; clitics stay outside.
 from __future__ import annotations
 
 from bisect import bisect_left
-from functools import lru_cache
-from importlib import resources
 from typing import Callable
 
 from marsad.model import Document, Mention, Token
+from marsad.nlp.kb import without_article as _bare, word_list as _words
 from marsad.text.normalize import fold
 
 # Place heads that are part of the place's name; administrative ones (مدينة, محافظة) are not.
 _NAME_PLACE_HEADS = frozenset(fold(w) for w in ("قاعدة", "إقليم", "معبر", "مطار", "مخيم", "ميناء", "جزيرة", "جبل", "نهر", "سد"))
 _MAX_INNER = 2  # definite words between an institution and its nisba
 _RARE_BELOW = 500  # corpus count under which a word is taken for part of a name
-
-
-@lru_cache(maxsize=None)
-def _words(name: str) -> frozenset[str]:
-    text = resources.files("marsad.resources").joinpath(f"kb/{name}").read_text(encoding="utf-8")
-    return frozenset(fold(l.strip()) for l in text.splitlines() if l.strip() and not l.startswith("#"))
 
 
 def _quote(text: str, tok: Token, end: int) -> str:
@@ -57,10 +50,6 @@ def _feminine(word: str) -> bool:
 
 def _stem(tok: Token) -> str:
     return tok.stem or tok.norm
-
-
-def _bare(word: str) -> str:
-    return word[2:] if word.startswith("ال") and len(word) > 3 else word
 
 
 def _rare(word: str) -> bool:

@@ -39,6 +39,7 @@ from typing import Optional
 
 from marsad.model import Chain, Claim, Document, Hop, Quote, Sentence, Source, Span, TextSpan, Token
 from marsad.nlp.events import Slot, candidates, cues, sentence_subject, slots_of, title_gap
+from marsad.nlp.kb import word_list
 from marsad.text.normalize import fold, strip_diacritics
 
 _PUNCT = set("،,;؛:.!?؟()[]-–—٬٫")
@@ -218,7 +219,7 @@ def phrase_after(toks: list[Token], j: int, slots: list[Slot]) -> Optional[Phras
         while k + 1 < n and _is_nisba(toks[k + 1]):
             k += 1
         return Phrase(j, k)
-    if head.startswith("ال") and head[2:] in _institutions() and not _is_nisba(toks[j + 1] if j + 1 < n else toks[j]):
+    if head.startswith("ال") and head[2:] in word_list("institutions.txt") and not _is_nisba(toks[j + 1] if j + 1 < n else toks[j]):
         return Phrase(j, j)  # قالت الوزارة في بيان: a body named before
     # an anaphor (هذه المصادر، المصدر) or a bare title (الوزير)
     for length in (3, 2, 1):
@@ -305,7 +306,7 @@ def classify(doc: Document, toks: list[Token], ph: Phrase, slots: list[Slot]) ->
             return "official_unnamed", None  # مصادر رسمية، مصدر أمني
         # مصادر مقربة من X is affiliated whatever X is; مصدر في/من X only when X is a body (an
         # organisation, or an institution's noun), not a place (مصدر من داخل البيضاء is a local source).
-        body = org or any(w in _institutions() or w[2:] in _institutions() for w in near)  # مصدر في شرطة دهوك
+        body = org or any(w in word_list("institutions.txt") or w[2:] in word_list("institutions.txt") for w in near)  # مصدر في شرطة دهوك
         if any(w in lex["strong_affiliation_markers"] for w in near) or (body and any(w in lex["affiliation_markers"] for w in near)):
             return "anonymous_affiliated", (org or loc).entity if (org or loc) else None
         return "anonymous", None
@@ -318,7 +319,7 @@ def classify(doc: Document, toks: list[Token], ph: Phrase, slots: list[Slot]) ->
         return "official_unnamed", None
     if org or loc:
         return "named_org", (org or loc).entity
-    if len(words) == 1 and head.startswith("ال") and head[2:] in _institutions():
+    if len(words) == 1 and head.startswith("ال") and head[2:] in word_list("institutions.txt"):
         # قالت الوزارة: the body named earlier whose name opens with that noun (وزارة الخارجية), else an
         # official body unnamed
         start = toks[ph.first].start
@@ -326,12 +327,6 @@ def classify(doc: Document, toks: list[Token], ph: Phrase, slots: list[Slot]) ->
                  if m.end <= start and fold(m.text).split()[:1] in ([head], [head[2:]])]
         return ("named_org", max(prior, key=lambda p: p[0])[1].id) if prior else ("official_unnamed", None)
     return "", None
-
-
-@lru_cache(maxsize=1)
-def _institutions() -> frozenset[str]:
-    text = resources.files("marsad.resources").joinpath("kb/institutions.txt").read_text(encoding="utf-8")
-    return frozenset(fold(l.strip()) for l in text.splitlines() if l.strip() and not l.startswith("#"))
 
 
 

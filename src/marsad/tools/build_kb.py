@@ -301,13 +301,17 @@ def _lemmatised_phrase(tokens: list[str]) -> bool:
     return all(not t.startswith("ال") and words.get("ال" + t, 0) >= 50 for t in tokens)
 
 
-def _office(tokens: list[str], roles, title_words: set[str], nisbas: dict[str, str],
+# Words that continue an office's title in the actor dictionary's lemmatised spelling (رئيس وزير، وزير خارجية).
+_OFFICE_WORDS = frozenset({"وزير", "حكومه", "وزراء", "جمهوريه", "خارجيه", "دفاع"})
+
+
+def _office(tokens: list[str], roles, office_words: frozenset[str], nisbas: dict[str, str],
             iso3: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
     """An office and its holder from a dictionary entry that writes both (رئيس روسي فلاديمير بوتين
     [RUSGOV 20000507-20080507]): the title words, the country (its nisba, else the role's code), the
     holder's name and the terms. None for a bare role phrase."""
     k = 0
-    while k < len(tokens) and tokens[k] in title_words | {"وزير", "حكومه", "وزراء", "جمهوريه", "خارجيه", "دفاع"}:
+    while k < len(tokens) and tokens[k] in office_words:
         k += 1
     country = nisbas.get(tokens[k]) if k < len(tokens) else None
     if country:
@@ -336,6 +340,7 @@ def _actors(
     one-word places coded by country (for capitals that geonames names only in English)."""
     iso3 = {r["iso3"]: r for r in countries.values()}
     title_words = {t for t in titles if " " not in t} | {t[2:] for t in titles if t.startswith("ال") and " " not in t}
+    office_words = frozenset(title_words) | _OFFICE_WORDS
     persons: dict[str, dict[str, Any]] = {}
     groups: dict[str, dict[str, Any]] = {}
     places: dict[str, set[str]] = defaultdict(set)  # country id -> one-word names coded as that country
@@ -358,7 +363,7 @@ def _actors(
         elif len(tokens) >= 2 and given_names[tokens[0]] >= 3 and not _lemmatised_phrase(tokens):
             inline = False  # a person coded on the name's line ("الوليد بن طلال [SAUBUS]")
         if tokens[0] in title_words:
-            office = _office(tokens, roles, title_words, nisbas, iso3)
+            office = _office(tokens, roles, office_words, nisbas, iso3)
             if office:
                 offices.append(office)
             continue  # a role phrase ("رئيس وزير عراقي ..."), not a name

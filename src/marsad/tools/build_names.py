@@ -17,30 +17,21 @@ from __future__ import annotations
 import re
 import sys
 from collections import Counter, defaultdict
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable
 
 from marsad.io import read_paths
-from marsad.text.normalize import fold
-from marsad.text.tokens import segment, tokenize
+from marsad.nlp.kb import without_article, word_list
+from marsad.text.tokens import tokenize
 
-NAMES_RESOURCE = "kb/news_names.tsv"
 _SENTENCE_END = re.compile(r"[.!?؟\n]+")
 _ARABIC = re.compile(r"[\u0621-\u064a]{3,}")
 
 
-@lru_cache(maxsize=None)
-def _word_list(name: str) -> frozenset[str]:
-    text = resources.files("marsad.resources").joinpath(name).read_text(encoding="utf-8")
-    return frozenset(fold(l.strip()) for l in text.splitlines() if l.strip() and not l.startswith("#"))
-
-
 def heads() -> dict[str, str]:
     """Single-word heads (folded) and the entity type of the name they introduce."""
-    out = {w: "LOC" for w in _word_list("kb/place_heads.txt") if " " not in w}
-    out.update({w: "ORG" for w in _word_list("kb/org_descriptors.txt") if " " not in w})
+    out = {w: "LOC" for w in word_list("place_heads.txt") if " " not in w}
+    out.update({w: "ORG" for w in word_list("org_descriptors.txt") if " " not in w})
     return out
 
 
@@ -74,10 +65,6 @@ def _follower(words: list[str], i: int, demonyms: frozenset[str], stop: frozense
     if j < len(words) and j - i < 3 and words[j].startswith("ال") and words[j] not in demonyms and words[j] not in stop:
         j += 1
     return tuple(words[i:j])
-
-
-def _bare(word: str) -> str:
-    return word[2:] if word.startswith("ال") else word
 
 
 def _other_definiteness(word: str) -> str:
@@ -144,7 +131,7 @@ def mine_heads(texts: Callable[[], Iterable[str]], demonyms: frozenset[str], sto
         # A proper noun keeps or lacks the article for good (داعش, الحوثي); a common noun
         # alternates (أنباء / الأنباء, حظر / الحظر).
         # (A bare form of three letters is mostly another word: تنف, the verb, beside التنف.)
-        if form in alternates and len(_bare(form[0])) > 3 and totals[alternates[form]] > 0.15 * totals[form]:
+        if form in alternates and len(without_article(form[0])) > 3 and totals[alternates[form]] > 0.15 * totals[form]:
             continue
         share = n / max(totals[form], 1)
         # A definite word alone is the common noun of a construct far more often than a name
