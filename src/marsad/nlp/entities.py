@@ -231,13 +231,7 @@ class EntityLinker:
                 mentions.append(m)
         mentions += self._office_holders(doc, folded, index_map, mentions, links)
         for m in mentions:
-            if m.type == "MISC" and m.source == "ner":
-                m.type = self._known_type(m.text) or m.type
-            elif m.type == "PER" and m.source == "ner" and " " not in m.text.strip():
-                # One word the knowledge base knows as a body (البنتاغون, الكرملين) is no person.
-                rec = self.kb.best(m.text, "ORG")
-                if rec is not None and fold(rec["name"]) == fold(m.text):
-                    m.type = "ORG"
+            m.type = self._kb_type(m)
         mentions = self.phrase_rules.apply(doc, sorted(mentions, key=lambda m: (m.start, m.end)))
         for m in mentions:
             if m.type == "LOC":
@@ -311,6 +305,20 @@ class EntityLinker:
             if capital and fold(m.text) in {fold(n) for n in capital["names"]}:
                 return capital["id"]
         return None
+
+    def _kb_type(self, m: Mention) -> str:
+        """A tagged mention's type, unless the knowledge base knows the name better: a MISC the KB
+        or the mined names type (البيت الأبيض), or one word the KB knows as a body (البنتاغون,
+        الكرملين) tagged as a person."""
+        if m.source != "ner":
+            return m.type
+        if m.type == "MISC":
+            return self._known_type(m.text) or m.type
+        if m.type == "PER" and " " not in m.text.strip():
+            rec = self.kb.best(m.text, "ORG")
+            if rec is not None and fold(rec["name"]) == fold(m.text):
+                return "ORG"
+        return m.type
 
     def _known_type(self, surface: str) -> Optional[str]:
         """The type the knowledge base or the mined names give a form (البيت الأبيض is an organisation)."""

@@ -11,7 +11,7 @@ resources/kb/:
   العسكرية العراقية;
 - a name after an organisation or place head takes the head in: وكالة يونيوز,
   تنظيم داعش, قاعدة عين الأسد, إقليم كردستان (org_descriptors.txt, and the
-  place heads that belong to the name in place_heads.txt);
+  place heads that belong to the name, name_place_heads.txt);
 - an organisation is widened over the definite nisba adjectives that follow it
   (حرس الثورة الإسلامية); a news outlet ends in الإخبارية (outlet_markers.txt);
 - a body of an organisation joins it (الجمعية العامة للأمم المتحدة), an office held by a
@@ -31,8 +31,6 @@ from marsad.model import Document, Mention, Token
 from marsad.nlp.kb import without_article as _bare, word_list as _words
 from marsad.text.normalize import fold
 
-# Place heads that are part of the place's name; administrative ones (مدينة, محافظة) are not.
-_NAME_PLACE_HEADS = frozenset(fold(w) for w in ("قاعدة", "إقليم", "معبر", "مطار", "مخيم", "ميناء", "جزيرة", "جبل", "نهر", "سد"))
 _MAX_INNER = 2  # definite words between an institution and its nisba
 _RARE_BELOW = 500  # corpus count under which a word is taken for part of a name
 
@@ -74,6 +72,7 @@ class PhraseRules:
         self.outlet_markers = _words("outlet_markers.txt")
         self.collective = _words("collective_heads.txt")
         self.place_heads = _words("place_heads.txt")
+        self.name_place_heads = _words("name_place_heads.txt")
         self.titles = _words("titles.txt")
         self.descriptive = _words("descriptive_adjectives.txt")
 
@@ -159,7 +158,7 @@ class PhraseRules:
         gives قاعدة التاجي; قاعدة عين الأسد الأميركية gives قاعدة عين الأسد."""
         found = []
         for i, tok in enumerate(toks):
-            if _stem(tok) not in _NAME_PLACE_HEADS:
+            if _stem(tok) not in self.name_place_heads:
                 continue
             k = i + 1
             while k < len(toks) and k - i <= 2 and toks[k].norm.isalpha() and not toks[k].prefix \
@@ -267,7 +266,7 @@ class PhraseRules:
             if first > 0 and not toks[first].prefix:
                 head = toks[first - 1]
                 key = _stem(head)
-                if (typ == "ORG" and key in self.org_heads) or (typ == "LOC" and key in _NAME_PLACE_HEADS):
+                if (typ == "ORG" and key in self.org_heads) or (typ == "LOC" and key in self.name_place_heads):
                     start = head.stem_start
             k = last
             if typ == "ORG":
