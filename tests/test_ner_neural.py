@@ -48,7 +48,8 @@ def test_tiny_model_round_trip(tmp_path):
     ] * 4
     words = ["<pad>", "<unk>", "محمد", "الرياض", "بغداد"]
     matrix = np.random.default_rng(0).normal(size=(len(words), 8)).astype(np.float32)
-    report = fit(data, data[:2], words, matrix, tmp_path, epochs=2, char_filters=8, feat_dim=8, hidden=8, char_dim=8)
+    report = fit(data, data[:2], words, matrix, tmp_path, epochs=2, char_filters=8, feat_dim=8, hidden=8, char_dim=8,
+                 word_dropout=0.3)
     assert len(report["epochs"]) == 2
     tagger = NeuralNerTagger(tmp_path)
     tags = tagger.tag_many([s for s, _ in data[:2]] + [[]])
@@ -75,3 +76,34 @@ def test_batched_tagging_gives_each_sentence_its_own_tags(shared):
     batched = tagger.tag_many(sentences)
     assert batched == [tagger.tag(s) if s else [] for s in sentences]
     assert sum(t != "O" for tags in batched for t in tags) > 300
+
+
+_TREC = """<DOC>
+<DOCNO>T-1</DOCNO>
+<TITLE>وزير الخارجية التركي يزور الدوحة</TITLE>
+<TEXT>
+وصل وزير الخارجية التركي مولود جاويش أوغلو إلى الدوحة مساء الأحد، في زيارة تستمر يومين.
+وقال جاويش أوغلو للصحفيين إن بلاده تدعم الحوار. وأضاف: "نحن هنا لنستمع".
+</TEXT>
+</DOC>
+"""
+
+
+@pytest.mark.skipif(not has_model(), reason="no shipped neural NER model")
+def test_silver_articles_are_tokenized_like_anercorp_and_labelled_consistently(tmp_path):
+    from marsad.nlp.ner.neural import pseudo
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "t1.txt").write_text(_TREC, encoding="utf-8")
+    (tmp_path / "a" / "t2.txt").write_text(_TREC.replace("T-1", "T-2").replace("الدوحة", "أنقرة"), encoding="utf-8")
+    docs = pseudo.sample(tmp_path, 5, seed=0)
+    assert len(docs) == 2
+    first = docs[0]
+    # Punctuation stands alone, as in ANERcorp; the title is the first sentence.
+    assert first[0] == "وزير الخارجية التركي يزور الدوحة".split() or first[0][-1] == "أنقرة"
+    assert ["،", "في"] == first[1][first[1].index("،") : first[1].index("،") + 2]
+    silver = pseudo.label(NeuralNerTagger(), docs[:1])
+    assert [w for w, _ in silver] == first
+    # The minister's name is a person wherever it recurs in the article.
+    name_tags = [tags[words.index("جاويش") : words.index("جاويش") + 2] for words, tags in silver if "جاويش" in words]
+    assert len(name_tags) == 2 and all(t.endswith("-PER") for tags in name_tags for t in tags)

@@ -16,8 +16,12 @@ def reverse_padded(x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
 
 class Emitter(nn.Module):
     def __init__(self, vectors: torch.Tensor, n_chars: int, n_feats: int, n_tags: int,
-                 char_dim: int = 32, char_filters: int = 64, feat_dim: int = 48, hidden: int = 150, dropout: float = 0.5):
+                 char_dim: int = 32, char_filters: int = 64, feat_dim: int = 48, hidden: int = 150, dropout: float = 0.5,
+                 word_dropout: float = 0.0):
         super().__init__()
+        # Share of known words hidden (as unknown) in training, so that the network also
+        # learns to find names from characters, features and context alone.
+        self.word_dropout = word_dropout
         self.words = nn.Embedding.from_pretrained(vectors, freeze=True, padding_idx=0)
         self.chars = nn.Embedding(n_chars, char_dim, padding_idx=0)
         self.conv = nn.Conv1d(char_dim, char_filters, kernel_size=3, padding=1)
@@ -32,6 +36,9 @@ class Emitter(nn.Module):
 
     def forward(self, words, chars, feats, lengths):
         b, t, c = chars.shape
+        if self.training and self.word_dropout:
+            hide = (torch.rand(words.shape) < self.word_dropout) & (words > 1)
+            words = torch.where(hide, torch.ones_like(words), words)
         ch = self.chars(chars.reshape(b * t, c)).transpose(1, 2)
         ch = torch.relu(self.conv(ch)).max(dim=2).values.reshape(b, t, -1)
         x = torch.cat([self.words(words), ch, self.feats(feats).sum(dim=2)], dim=2)
