@@ -103,6 +103,13 @@ def event_types() -> list[str]:
     return list(plover["types"])
 
 
+def _found(value: Any, what: str) -> Any:
+    """``value``, or a 404 naming what was not found."""
+    if value is None:
+        raise HTTPException(404, f"no such {what}")
+    return value
+
+
 def snippet_markup(snippet: Optional[str]) -> Markup:
     """A search snippet (the store's HTML), re-escaped, keeping only its <mark> highlights as markup."""
     escaped = str(escape(html.unescape(snippet or "")))
@@ -227,9 +234,7 @@ def create_app(backend: Backend, token: Optional[str] = None, max_upload: int = 
 
     @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(request: Request, doc_id: str):
-        doc = backend.document(doc_id)
-        if doc is None:
-            raise HTTPException(404, "no such document")
+        doc = _found(backend.document(doc_id), "document")
         keys = queries().entity_keys(doc_id)
         text = doc.get("text") or ""
         names = {e["id"]: e for e in doc.get("entities") or []}
@@ -238,31 +243,23 @@ def create_app(backend: Backend, token: Optional[str] = None, max_upload: int = 
 
     @app.get("/entities/{key:path}", response_class=HTMLResponse, include_in_schema=False)
     def entity_page(request: Request, key: str):
-        entity = queries().entity(key)
-        if entity is None:
-            raise HTTPException(404, "no such entity")
+        entity = _found(queries().entity(key), "entity")
         return page(request, "entity.html", entity=entity)
 
     @app.get("/claims/{doc_id}/{claim_id}", response_class=HTMLResponse, include_in_schema=False)
     def claim_page(request: Request, doc_id: str, claim_id: str):
-        claim = queries().claim(doc_id, claim_id)
-        if claim is None:
-            raise HTTPException(404, "no such claim")
+        claim = _found(queries().claim(doc_id, claim_id), "claim")
         across = corpus_store_call(corpus.of_document, doc_id)["claims"].get(claim_id)
         return page(request, "claim.html", claim=claim, across=across)
 
     @app.get("/corpus-claims/{claim_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def corpus_claim_page(request: Request, claim_id: str):
-        found = corpus_store_call(corpus.claim, claim_id)
-        if found is None:
-            raise HTTPException(404, "no such claim")
+        found = _found(corpus_store_call(corpus.claim, claim_id), "claim")
         return page(request, "corpus_claim.html", claim=found)
 
     @app.get("/corpus-events/{event_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def corpus_event_page(request: Request, event_id: str):
-        found = corpus_store_call(corpus.event, event_id)
-        if found is None:
-            raise HTTPException(404, "no such event")
+        found = _found(corpus_store_call(corpus.event, event_id), "event")
         return page(request, "corpus_event.html", event=found)
 
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
@@ -273,9 +270,7 @@ def create_app(backend: Backend, token: Optional[str] = None, max_upload: int = 
 
     @app.get("/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: str):
-        found = corpus_store_call(corpus.story, story_id)
-        if found is None:
-            raise HTTPException(404, "no such story")
+        found = _found(corpus_store_call(corpus.story, story_id), "story")
         return page(request, "story.html", story=found)
 
     @app.get("/sources", response_class=HTMLResponse, include_in_schema=False)
@@ -327,9 +322,7 @@ def create_app(backend: Backend, token: Optional[str] = None, max_upload: int = 
 
     @app.get("/api/documents/{doc_id}", tags=["documents"], summary="A document's analysis, as `marsad analyze` prints it")
     def api_document(doc_id: str) -> dict[str, Any]:
-        doc = backend.document(doc_id)
-        if doc is None:
-            raise HTTPException(404, "no such document")
+        doc = _found(backend.document(doc_id), "document")
         return doc
 
     @app.get("/api/facets", tags=["search"], summary="Values of the search filters with document counts")
@@ -338,9 +331,7 @@ def create_app(backend: Backend, token: Optional[str] = None, max_upload: int = 
 
     @app.get("/api/entities/{key:path}", tags=["entities"], summary="An entity: names, mentions, co-occurring entities, events")
     def api_entity(key: str) -> dict[str, Any]:
-        entity = queries().entity(key)
-        if entity is None:
-            raise HTTPException(404, "no such entity")
+        entity = _found(queries().entity(key), "entity")
         return entity
 
     @app.get("/api/graph", tags=["events"], summary="Actor graph: edges by PLOVER type weighted by distinct events")
@@ -358,9 +349,7 @@ def create_app(backend: Backend, token: Optional[str] = None, max_upload: int = 
 
     @app.get("/api/claims/{doc_id}/{claim_id}", tags=["claims"], summary="A claim, its chain of sources, similar claims")
     def api_claim(doc_id: str, claim_id: str) -> dict[str, Any]:
-        claim = queries().claim(doc_id, claim_id)
-        if claim is None:
-            raise HTTPException(404, "no such claim")
+        claim = _found(queries().claim(doc_id, claim_id), "claim")
         return claim
 
     @app.get("/api/sources", tags=["claims"], summary="Per outlet, claims by kind of original source")
