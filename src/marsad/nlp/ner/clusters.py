@@ -18,7 +18,8 @@ from pathlib import Path
 from marsad.text.normalize import fold
 
 LEVELS = (1024, 256, 64)
-_WORD_RE = re.compile(r"[^\W\d_]+|\d+|[^\w\s]")
+# ANERcorp's tokens: words with their clitics, numbers, and each punctuation mark alone.
+TOKEN_RE = re.compile(r"[^\W\d_]+|\d+|[^\w\s]")
 _BLOCK_RE = re.compile(r"<(TITLE|TEXT|ABSTRACT)>(.*?)</\1>", re.S)
 
 
@@ -32,7 +33,7 @@ def corpus_tokens(root: Path):
             continue
         out = []
         for _, body in blocks:
-            for w in _WORD_RE.findall(body):
+            for w in TOKEN_RE.findall(body):
                 f = cache.get(w)
                 if f is None:
                     f = cache[w] = fold(w)

@@ -10,28 +10,24 @@ these silver sentences together.
 from __future__ import annotations
 
 import random
-import re
 from pathlib import Path
 
+from marsad.io.trec import read_lines
+from marsad.nlp.ner.clusters import TOKEN_RE
 from marsad.nlp.ner.consistency import propagate
 from marsad.text.sentences import split_spans
 
-# ANERcorp's tokens: words with their clitics, numbers, and each punctuation mark alone.
-_TOKEN_RE = re.compile(r"[^\W\d_]+|\d+|[^\w\s]")
-_DOC_RE = re.compile(r"<DOC>(.*?)</DOC>", re.S)
-_BLOCK_RE = re.compile(r"<(TITLE|TEXT)>(.*?)</\1>", re.S)
 MIN_TOKENS, MAX_TOKENS = 3, 80
 
 
 def articles(root: Path) -> list[str]:
-    """Title and body text of every TREC <DOC> under ``root``, in file order."""
+    """Title and body text of every readable TREC <DOC> under ``root``, in file order."""
     out = []
     for path in sorted(root.rglob("*.txt")):
-        raw = path.read_text(encoding="utf-8", errors="replace")
-        for doc in _DOC_RE.findall(raw):
-            text = "\n".join(body.strip() for _, body in _BLOCK_RE.findall(doc))
-            if text.strip():
-                out.append(text)
+        with path.open(encoding="utf-8", errors="replace") as fh:
+            for doc in read_lines(fh, str(path)):
+                if doc.error is None and doc.text and doc.text.strip():
+                    out.append("\n".join(part for part in (doc.title, doc.text) if part))
     return out
 
 
@@ -39,7 +35,7 @@ def sentences(text: str) -> list[list[str]]:
     """An article's sentences as ANERcorp-style tokens; very short and very long ones are left out."""
     out = []
     for s, e in split_spans(text):
-        tokens = _TOKEN_RE.findall(text[s:e])
+        tokens = TOKEN_RE.findall(text[s:e])
         if MIN_TOKENS <= len(tokens) <= MAX_TOKENS:
             out.append(tokens)
     return out

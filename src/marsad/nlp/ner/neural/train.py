@@ -106,10 +106,8 @@ def train(shared: Path, out: Path | None = None, seed: int = 0, epochs: int = 30
     teacher tagged (none: the teacher is shipped). Dev-phase silver comes from the
     dev-phase teacher, so dev never leaks into the student's choices.
     """
-    out = out or neural_dir()
-    out.mkdir(parents=True, exist_ok=True)
-    for name in RESOURCE_FILES:  # a private copy: retraining the CRF's tables must not shift these inputs
-        shutil.copy(resource_dir() / name, out / name)
+    # A private copy of the CRF's tables: retraining the CRF must not shift these inputs.
+    out = _tables(out or neural_dir(), resource_dir())
     sentences = read_conll(shared / TRAIN_FILE)
     train_part, dev = split_dev(sentences)
     vocab, vectors = embeddings or pretrain(shared / CORPUS_DIR, seed=seed)
@@ -134,7 +132,7 @@ def train(shared: Path, out: Path | None = None, seed: int = 0, epochs: int = 30
 
 def _tables(folder: Path, source: Path) -> Path:
     """``folder`` holding a copy of the feature tables in ``source``."""
-    folder.mkdir()
+    folder.mkdir(parents=True, exist_ok=True)
     for name in RESOURCE_FILES:
         shutil.copy(source / name, folder / name)
     return folder
