@@ -41,6 +41,11 @@ def test_organisation_names():
     assert found.get("منظمة الصحة العالمية") == "ORG"
 
 
+def test_coordinated_persons_are_two_names():
+    found = entities("واستقبل الرئيس ميشال عون ونبيه بري في قصر بعبدا .".split())
+    assert found.get("ميشال عون") == "PER" and found.get("ونبيه بري") == "PER"
+
+
 def test_no_entities_in_plain_sentence():
     assert entities("وارتفعت أسعار الخبز والأرز بشكل كبير خلال الأسبوع الماضي .".split()) == {}
 
@@ -211,3 +216,17 @@ def test_consistency_stays_inside_its_window():
     tags = [["O", "B-LOC"], ["O", "O"]]
     assert propagate(sentences, tags, window=1)[1] == ["O", "O"]
     assert propagate(sentences, tags, window=2)[1] == ["O", "B-LOC"]
+
+
+def test_kaf_of_a_name_is_not_the_preposition():
+    """ك ("like") is not split off a name (كاني ماسي, not اني ماسي); other proclitics still are."""
+    from marsad.nlp.ner import default_tagger, mentions
+    from marsad.text.tokens import tokenize
+
+    text = "قصفت طائرات قرية كاني ماسي، ثم عاد الوفد لبغداد."
+    tokens = list(tokenize(text))
+    assert tokens[3].prefix == "ك"  # what the general-purpose segmenter says of كاني
+    tags = ["O", "O", "O", "B-LOC", "I-LOC", "O", "O", "O", "O", "B-LOC", "O"]
+    assert [t.text for t in tokens][9] == "لبغداد"
+    found = [(m.text, text[m.start : m.end]) for m in mentions(text, tokens, tags, default_tagger())]
+    assert found == [("كاني ماسي", "كاني ماسي"), ("بغداد", "بغداد")]

@@ -49,7 +49,7 @@ def test_tiny_model_round_trip(tmp_path):
     words = ["<pad>", "<unk>", "محمد", "الرياض", "بغداد"]
     matrix = np.random.default_rng(0).normal(size=(len(words), 8)).astype(np.float32)
     report = fit(data, data[:2], words, matrix, tmp_path, epochs=2, char_filters=8, feat_dim=8, hidden=8, char_dim=8,
-                 word_dropout=0.3)
+                 word_dropout=0.3, average_from=1)
     assert len(report["epochs"]) == 2
     tagger = NeuralNerTagger(tmp_path)
     tags = tagger.tag_many([s for s, _ in data[:2]] + [[]])
@@ -107,3 +107,57 @@ def test_silver_articles_are_tokenized_like_anercorp_and_labelled_consistently(t
     # The minister's name is a person wherever it recurs in the article.
     name_tags = [tags[words.index("جاويش") : words.index("جاويش") + 2] for words, tags in silver if "جاويش" in words]
     assert len(name_tags) == 2 and all(t.endswith("-PER") for tags in name_tags for t in tags)
+
+
+def test_language_model_learns_news_and_feeds_a_tagger_frozen(tmp_path):
+    """A tiny BiLM trained on our article predicts its word classes better than an untrained
+    one, and a tagger built on it exports to ONNX without changing the LM's weights."""
+    torch = pytest.importorskip("torch")
+    from marsad.nlp.ner.neural import lm
+    from marsad.nlp.ner.neural.embeddings import stem_of
+    from marsad.nlp.ner.neural.model import BiLM
+    from marsad.nlp.ner.neural.train import fit
+    from marsad.text.normalize import fold
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "t1.txt").write_text(_TREC, encoding="utf-8")
+    sentences = lm.corpus_sentences(corpus)
+    forms = sorted({fold(w) or w for s in sentences for w in s})
+    words = ["<pad>", "<unk>"] + sorted({stem_of(f) for f in forms})
+    matrix = np.random.default_rng(0).normal(size=(len(words), 8)).astype(np.float32)
+    clusters = {f: i % 7 for i, f in enumerate(forms)}
+    state = lm.pretrain(corpus, words, matrix, clusters, hidden=16, epochs=400, threads=1)
+
+    data = lm.encode(sentences, words, clusters)
+    ids, lengths, classes = lm.batch(data, list(range(len(data))))
+    # Every word is found (as its stem) and has a cluster (by its folded form).
+    assert int((ids == 1).sum()) == 0 and int((classes == lm.RARE).sum()) == 0
+    x = torch.nn.Embedding.from_pretrained(torch.from_numpy(matrix))(ids)
+    trained = BiLM(8, 16, lm.RARE + 1)
+    trained.load_state_dict(state)
+    torch.manual_seed(1)
+    fresh = BiLM(8, 16, lm.RARE + 1)
+    with torch.no_grad():
+        assert trained.loss(x, lengths, classes) < fresh.loss(x, lengths, classes) / 2
+
+    for name in RESOURCE_FILES:
+        shutil.copy(resource_dir() / name, tmp_path / name)
+    gold = [(s, ["O"] * len(s)) for s in sentences]
+    before = {k: v.clone() for k, v in state.items()}
+    fit(gold, gold[:1], words, matrix, tmp_path, epochs=2, char_filters=8, feat_dim=8, hidden=8, char_dim=8, lm=state)
+    assert all(torch.equal(before[k], v) for k, v in state.items())
+    tagger = NeuralNerTagger(tmp_path)
+    assert [len(t) for t in tagger.tag_many(sentences)] == [len(s) for s in sentences]
+
+
+def test_running_mean_of_network_states():
+    torch = pytest.importorskip("torch")
+    from marsad.nlp.ner.neural.train import _running_mean
+
+    states = [({"w": torch.tensor([float(i), 2.0 * i]), "n": torch.tensor(i)}, {"t": torch.tensor([10.0 * i])}) for i in (1, 2, 6)]
+    mean = None
+    for n, state in enumerate(states, 1):
+        mean = _running_mean(mean, state, n)
+    assert torch.allclose(mean[0]["w"], torch.tensor([3.0, 6.0])) and torch.allclose(mean[1]["t"], torch.tensor([30.0]))
+    assert int(mean[0]["n"]) == 6  # counters are not averaged: the latest is kept

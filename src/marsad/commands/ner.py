@@ -29,6 +29,8 @@ def register(sub) -> None:
     p.add_argument("--tune", action="store_true", help="choose c1/c2 on the dev split (a grid of fits)")
     p.add_argument("--reuse-resources", action="store_true", help="keep the existing clusters and name lists")
     p.add_argument("--neural", action="store_true", help="train the BiLSTM-CRF instead (needs the `train` extra; uses the CRF's tables)")
+    p.add_argument("--language-model", action="store_true",
+                   help="with --neural: add an ANT language model's states and average the weights (better NER, see docs/benchmarks.md)")
     p.add_argument("--silver-docs", type=int, default=None,
                    help="with --neural: ANT articles a teacher network tags for the shipped student (0: ship the teacher)")
     p.set_defaults(func=run_train)
@@ -94,7 +96,8 @@ def run_train(args) -> int:
         from marsad.nlp.ner.neural.train import train as train_neural
 
         silver = SILVER_DOCS if args.silver_docs is None else args.silver_docs
-        print(json.dumps(train_neural(require_shared(), seed=args.seed, silver_docs=silver), indent=1))
+        report = train_neural(require_shared(), seed=args.seed, silver_docs=silver, use_language_model=args.language_model)
+        print(json.dumps(report, indent=1))
         return 0
     report = train(require_shared(), seed=args.seed, tune=args.tune, rebuild=not args.reuse_resources)
     print(json.dumps(report, indent=1))

@@ -108,7 +108,7 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> Iterator[Toke
         norm, prefix, stem = _analyse(surface)
         stem_start = m.start()
         if prefix:
-            stem_start = _skip_letters(text, m.start(), m.end(), len(prefix) - (1 if prefix.endswith("لل") else 0))
+            stem_start = skip_letters(text, m.start(), m.end(), len(prefix) - (1 if prefix.endswith("لل") else 0))
         yield Token(
             start=m.start(),
             end=m.end(),
@@ -121,7 +121,7 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> Iterator[Toke
         )
 
 
-def _skip_letters(text: str, start: int, end: int, count: int) -> int:
+def skip_letters(text: str, start: int, end: int, count: int) -> int:
     """Offset after ``count`` base letters from ``start`` (diacritics follow their letter)."""
     pos = start
     seen = 0
@@ -141,7 +141,7 @@ def strip_proclitics(surface: str) -> tuple[int, str]:
     prefix, stem = segment(fold(surface))
     if not prefix:
         return 0, surface
-    skip = _skip_letters(surface, 0, len(surface), len(prefix) - (1 if prefix.endswith("لل") else 0))
+    skip = skip_letters(surface, 0, len(surface), len(prefix) - (1 if prefix.endswith("لل") else 0))
     quoted = surface[skip:]
     if prefix.endswith("لل"):
         # لل is ل + ال with the alef elided; the span keeps the article's lam.

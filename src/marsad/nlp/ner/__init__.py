@@ -11,7 +11,7 @@ from marsad.nlp.ner.conll import spans
 from marsad.nlp.ner.tagger import NerTagger
 from marsad.nlp.ner.tagger import default_tagger as crf_tagger
 from marsad.text.normalize import fold
-from marsad.text.tokens import strip_proclitics
+from marsad.text.tokens import skip_letters, strip_proclitics
 
 __all__ = ["NerTagger", "create", "default_tagger", "mentions"]
 
@@ -30,13 +30,18 @@ def mentions(text: str, tokens: list[Token], tags: list[str], tagger: NerTagger)
     """Mentions for tagged tokens, with the first token's proclitics left outside.
 
     A word the name lists know whole keeps its first letters: فيصل is a name,
-    not ف + يصل, whatever the general-purpose segmenter says.
+    not ف + يصل, whatever the general-purpose segmenter says. Nor is ك ("like")
+    split off a name: of the names in ANERcorp train that the segmenter splits
+    so, all but two begin with the letter (كوفي, كابل, كاليفورنيا).
     """
     out = []
     for i, j, typ in spans(tags):
         first, last = tokens[i], tokens[j - 1]
-        strip = bool(first.prefix) and not tagger.featurizer.is_name(first.norm)
-        start = first.stem_start if strip else first.start
+        prefix = first.prefix[:-1] if first.prefix.endswith("ك") else first.prefix
+        strip = bool(prefix) and not tagger.featurizer.is_name(first.norm)
+        start = first.start
+        if strip:
+            start = first.stem_start if prefix == first.prefix else skip_letters(text, first.start, first.end, len(prefix))
         quoted = text[start : last.end]
         if strip and first.prefix.endswith("لل"):
             # The elided alef of the article comes back in the quoted text.

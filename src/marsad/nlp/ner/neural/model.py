@@ -14,10 +14,39 @@ def reverse_padded(x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
     return x.gather(1, idx.unsqueeze(2).expand(-1, -1, x.shape[2]))
 
 
+class BiLM(nn.Module):
+    """Forward and backward LSTMs over word vectors, each predicting a neighbour's class."""
+
+    def __init__(self, dim: int, hidden: int, n_classes: int):
+        super().__init__()
+        self.fwd = nn.LSTM(dim, hidden, batch_first=True)
+        self.bwd = nn.LSTM(dim, hidden, batch_first=True)
+        self.next = nn.Linear(hidden, n_classes)
+        self.previous = nn.Linear(hidden, n_classes)
+
+    def directions(self, x, lengths):
+        h_f, _ = self.fwd(x)
+        h_b, _ = self.bwd(reverse_padded(x, lengths))
+        return h_f, reverse_padded(h_b, lengths)
+
+    def states(self, x, lengths):
+        return torch.cat(self.directions(x, lengths), dim=2)
+
+    def loss(self, x, lengths, classes):
+        """Mean cross-entropy of both directions; ``classes`` is -100 on padding."""
+        h_f, h_b = self.directions(x, lengths)
+        after = classes[:, 1:]
+        # The backward state at t predicts t-1 only where t is a real position.
+        before = classes[:, :-1].masked_fill(torch.arange(1, x.shape[1]).unsqueeze(0) >= lengths.unsqueeze(1), -100)
+        f = nn.functional.cross_entropy(self.next(h_f[:, :-1]).flatten(0, 1), after.flatten(), ignore_index=-100)
+        b = nn.functional.cross_entropy(self.previous(h_b[:, 1:]).flatten(0, 1), before.flatten(), ignore_index=-100)
+        return (f + b) / 2
+
+
 class Emitter(nn.Module):
     def __init__(self, vectors: torch.Tensor, n_chars: int, n_feats: int, n_tags: int,
                  char_dim: int = 32, char_filters: int = 64, feat_dim: int = 48, hidden: int = 150, dropout: float = 0.5,
-                 word_dropout: float = 0.0):
+                 word_dropout: float = 0.0, lm: dict | None = None, lm_dim: int = 128):
         super().__init__()
         # Share of known words hidden (as unknown) in training, so that the network also
         # learns to find names from characters, features and context alone.
@@ -27,6 +56,14 @@ class Emitter(nn.Module):
         self.conv = nn.Conv1d(char_dim, char_filters, kernel_size=3, padding=1)
         self.feats = nn.Embedding(n_feats, feat_dim, padding_idx=0)
         width = vectors.shape[1] + char_filters + feat_dim
+        # A pretrained BiLM (its state dict), frozen; its states enter through a projection.
+        self.lm = None
+        if lm is not None:
+            self.lm = BiLM(vectors.shape[1], lm["fwd.weight_hh_l0"].shape[1], lm["next.weight"].shape[0])
+            self.lm.load_state_dict(lm)
+            self.lm.requires_grad_(False)
+            self.lm_proj = nn.Linear(2 * self.lm.fwd.hidden_size, lm_dim)
+            width += lm_dim
         # Two one-way LSTMs; the backward one reads each sentence reversed within its
         # length, so padding never reaches real positions (and batches export to ONNX).
         self.fwd = nn.LSTM(width, hidden, batch_first=True)
@@ -41,7 +78,11 @@ class Emitter(nn.Module):
             words = torch.where(hide, torch.ones_like(words), words)
         ch = self.chars(chars.reshape(b * t, c)).transpose(1, 2)
         ch = torch.relu(self.conv(ch)).max(dim=2).values.reshape(b, t, -1)
-        x = torch.cat([self.words(words), ch, self.feats(feats).sum(dim=2)], dim=2)
+        w = self.words(words)
+        parts = [w, ch, self.feats(feats).sum(dim=2)]
+        if self.lm is not None:
+            parts.append(self.lm_proj(self.lm.states(w, lengths)))
+        x = torch.cat(parts, dim=2)
         x = self.drop(x)
         h_f, _ = self.fwd(x)
         h_b, _ = self.bwd(reverse_padded(x, lengths))
