@@ -34,6 +34,11 @@ CACHE_WORDS = 200_000
 _TYPES, _PER, _NONE = frozenset(("PER", "ORG", "LOC", "MISC")), frozenset(("PER",)), frozenset()
 
 
+def word_id(index: dict[str, int], norm: str) -> int:
+    """The vector row of a folded word: its stem's, else the whole word's, else unknown."""
+    return index.get(stem_of(norm), index.get(norm, UNK))
+
+
 def neural_dir() -> Path:
     return resource_dir() / "neural"
 
@@ -63,7 +68,7 @@ class Encoder:
             norm = fold(word) or word
             stem, core, _ = self.featurizer.word(word)
             hit = (
-                self.words.get(stem_of(norm), self.words.get(norm, UNK)),
+                word_id(self.words, norm),
                 tuple(self.chars.get(c, UNK) for c in norm[:MAX_CHARS]),
                 tuple(self.feats[f] for f in core if f.split("=", 1)[0] in FEATURE_KEYS and f in self.feats),
                 stem,
@@ -80,8 +85,8 @@ class Encoder:
         fid = [[*x[2], *(self.feats[f] for f in gp if f in self.feats)] for x, gp in zip(info, phrases)]
         return [x[0] for x in info], [list(x[1]) for x in info], fid
 
-    def breaks(self, words: list[str]) -> list[frozenset[str]]:
-        """The entity types each word cannot continue (it may begin one).
+    def breaks(self, words: list[str]) -> list[tuple[int, frozenset[str]]]:
+        """(position, entity types it cannot continue) of each word that breaks a name (it may begin one).
 
         Counted in ANERcorp train: after a person's name, a word with the conjunction
         و begins another name 121 times, is outside one 110 times and continues it
@@ -90,7 +95,7 @@ class Encoder:
         times and continues it once. Organisation names themselves hold و (حزب
         العدالة والتنمية), so only their heads break them.
         """
-        return [self._word(w)[4] for w in words]
+        return [(j, info[4]) for j, info in enumerate(map(self._word, words)) if info[4]]
 
 
 def pad_batch(encoded: list[tuple[list[int], list[list[int]], list[list[int]]]]) -> dict[str, np.ndarray]:
@@ -182,7 +187,7 @@ class NeuralNerTagger:
                 (emissions,) = self.session.run(None, inputs)
                 for k, i in enumerate(idx):
                     # Where a name cannot go on, what the network gives to going on goes to beginning.
-                    for j, types in enumerate(self.encoder.breaks(sentences[i])):
+                    for j, types in self.encoder.breaks(sentences[i]):
                         for typ in types:
                             row = emissions[k, j]
                             row[begin[typ]] = max(row[begin[typ]], row[inside[typ]])

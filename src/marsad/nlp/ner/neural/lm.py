@@ -14,7 +14,6 @@ far more, and a name's cluster (or its rarity) is the part that matters here.
 
 from __future__ import annotations
 
-import gzip
 import random
 import sys
 import time
@@ -23,8 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from marsad.nlp.ner.clusters import LEVELS
-from marsad.nlp.ner.neural import pseudo
-from marsad.nlp.ner.neural.embeddings import stem_of
+from marsad.nlp.ner.features import Resources
+from marsad.nlp.ner.neural import pseudo, word_id
 from marsad.text.normalize import fold
 
 HIDDEN = 256
@@ -32,10 +31,9 @@ BATCH = 64
 RARE = LEVELS[0]  # the class of a word the cluster table does not hold
 
 
-def cluster_table(path: Path) -> dict[str, int]:
-    """Folded word → fine cluster, from a clusters.tsv.gz table."""
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        return {w: int(c) for w, _, c, *_ in (line.rstrip("\n").split("\t") for line in fh if line.strip())}
+def fine_clusters(res: Resources) -> dict[str, int]:
+    """Folded word → fine cluster, from the tables the features read."""
+    return {w: int(fine) for w, (_, fine, _, _) in res.clusters.items()}
 
 
 def encode(sentences, words: list[str], clusters: dict[str, int]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -49,7 +47,7 @@ def encode(sentences, words: list[str], clusters: dict[str, int]) -> list[tuple[
             hit = cache.get(tok)
             if hit is None:
                 norm = fold(tok) or tok
-                hit = cache[tok] = (index.get(stem_of(norm), index.get(norm, 1)), clusters.get(norm, RARE))
+                hit = cache[tok] = (word_id(index, norm), clusters.get(norm, RARE))
             ids.append(hit[0])
             classes.append(hit[1])
         out.append((np.array(ids, np.int64), np.array(classes, np.int64)))

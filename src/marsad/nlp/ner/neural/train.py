@@ -125,7 +125,7 @@ def train(shared: Path, out: Path | None = None, seed: int = 0, epochs: int = 30
     args = dict(seed=seed, epochs=epochs, threads=threads, word_dropout=WORD_DROPOUT)
     if use_language_model:
         if language_model is None:
-            language_model = lm.pretrain(shared / CORPUS_DIR, words, matrix, lm.cluster_table(out / "clusters.tsv.gz"), seed=seed)
+            language_model = lm.pretrain(shared / CORPUS_DIR, words, matrix, lm.fine_clusters(Resources.load(out)), seed=seed)
         args.update(lm=language_model, average_from=AVERAGE_FROM)
     report: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
