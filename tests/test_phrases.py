@@ -134,3 +134,35 @@ def test_hashtag_words_are_read_as_words():
 def test_a_kind_before_a_common_noun_stays_in_the_name(linker):
     doc = _link(linker, "وقالت وكالة الأنباء الأردنية إن الحدود أغلقت.")
     assert "وكالة الأنباء الأردنية" in {e.name for e in doc.entities}
+
+
+def _tagged(linker, text: str, spans: list[tuple[str, str, int]]):
+    """Like ``_link``, with each mention at its ``n``-th occurrence: (surface, type, n)."""
+    from marsad.model import Document
+
+    doc = Document(id="t", path="t", text=text)
+    doc.sentences = split(text)
+    for surface, typ, nth in spans:
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(surface, start + 1)
+        doc.mentions.append(Mention(start, start + len(surface), surface, typ))
+    return linker(doc)
+
+
+def test_a_name_after_an_administrative_head_is_a_place(linker):
+    doc = _tagged(linker, "قصفت طائرات مسيرة قرية تل شعير الحدودية فجر اليوم.", [("تل شعير", "ORG", 0)])
+    assert [(e.type, e.name) for e in doc.entities] == [("LOC", "تل شعير")]
+    # A head that is part of the name (جبل, مخيم) is taken into it instead, as before.
+    doc = _tagged(linker, "وصلت التعزيزات إلى مخيم الهول صباح السبت.", [("الهول", "LOC", 0)])
+    assert "مخيم الهول" in {e.name for e in doc.entities}
+
+
+def test_a_name_has_one_type_in_a_document(linker):
+    text = "دخلت القوات الحكومية تل شعير بعد حصار طويل. وقال ناشطون إن تل شعير شهدت معارك، وإن سكان تل شعير نزحوا."
+    doc = _tagged(linker, text, [("تل شعير", "LOC", 0), ("تل شعير", "ORG", 1), ("تل شعير", "LOC", 2)])
+    assert [(e.type, len(e.mentions)) for e in doc.entities] == [("LOC", 3)]
+    # What a phrase rule decided outvotes the tagger, however often the tagger said otherwise.
+    text = "نزح سكان تل شعير بعد القصف. وقال أهالي تل شعير إن القصف على قرية تل شعير مستمر."
+    doc = _tagged(linker, text, [("تل شعير", "PER", 0), ("تل شعير", "PER", 1), ("تل شعير", "MISC", 2)])
+    assert [(e.type, len(e.mentions)) for e in doc.entities] == [("LOC", 3)]

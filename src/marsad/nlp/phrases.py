@@ -73,6 +73,7 @@ class PhraseRules:
         self.collective = _words("collective_heads.txt")
         self.place_heads = _words("place_heads.txt")
         self.name_place_heads = _words("name_place_heads.txt")
+        self.admin_heads = self.place_heads - self.name_place_heads  # مدينة, قرية: outside the name
         self.titles = _words("titles.txt")
         self.descriptive = _words("descriptive_adjectives.txt")
 
@@ -258,10 +259,14 @@ class PhraseRules:
             if first is None or last is None:
                 out.append(m)
                 continue
-            start, end, typ = m.start, m.end, m.type
+            start, end, typ, source = m.start, m.end, m.type, m.source
             if typ == "LOC" and last == first + 1 and self.is_demonym(toks[last].norm) and not self.is_place_name(fold(m.text)):
                 # البوكمال السورية: the adjective is not the name (but المملكة العربية السعودية is).
                 end = toks[first].end
+            # A name after an administrative head (قرية كاني ماسي, محافظة دهوك) is that place:
+            # in ANERcorp train such a name is a place 205 times and something else 5 times.
+            if first > 0 and m.source == "ner" and typ != "LOC" and _stem(toks[first - 1]) in self.admin_heads:
+                typ, source = "LOC", "phrase"
             # Widen over the head right before: وكالة يونيوز, إقليم كردستان.
             if first > 0 and not toks[first].prefix:
                 head = toks[first - 1]
@@ -280,8 +285,8 @@ class PhraseRules:
                 if _is_nisba(nxt.norm) and not nxt.prefix and (start, nxt.end) not in taken:
                     k += 1
             end = max(end, toks[k].end) if k > last else end
-            if (start, end) != (m.start, m.end):
-                m = Mention(start, end, text[start:end], typ, m.entity, m.source)
+            if (start, end, typ) != (m.start, m.end, m.type):
+                m = Mention(start, end, text[start:end], typ, m.entity, source)
             out.append(m)
         # Widening may swallow a neighbour (a head that was tagged on its own): keep the wider.
         out.sort(key=lambda m: (m.start, -(m.end - m.start)))
