@@ -218,6 +218,29 @@ def test_consistency_stays_inside_its_window():
     assert propagate(sentences, tags, window=2)[1] == ["O", "B-LOC"]
 
 
+def test_consistency_gives_a_name_its_majority_type():
+    from marsad.nlp.ner.consistency import propagate
+
+    sentences = [
+        "قصفت الطائرات كفر نبودة فجرا".split(),
+        "وقال ناشطون إن كفر نبودة تعرضت لقصف".split(),
+        "ونزح سكان كفر نبودة".split(),
+        "وزار أوباما بغداد".split(),
+        "وقال بغداد".split(),
+    ]
+    tags = [
+        ["O", "O", "B-LOC", "I-LOC", "O"],
+        ["O", "O", "O", "B-ORG", "I-ORG", "O", "O"],  # one reading against two
+        ["O", "O", "B-LOC", "I-LOC"],
+        ["O", "B-PER", "B-LOC"],
+        ["O", "B-PER"],  # one against one: the tagger's reading stays
+    ]
+    out = propagate(sentences, tags)
+    assert out[1] == ["O", "O", "O", "B-LOC", "I-LOC", "O", "O"]
+    assert out[0] == tags[0] and out[2] == tags[2]
+    assert out[3] == tags[3] and out[4] == tags[4]
+
+
 def test_kaf_of_a_name_is_not_the_preposition():
     """ك ("like") is not split off a name (كاني ماسي, not اني ماسي); other proclitics still are."""
     from marsad.nlp.ner import default_tagger, mentions

@@ -109,6 +109,55 @@ def test_silver_articles_are_tokenized_like_anercorp_and_labelled_consistently(t
     assert len(name_tags) == 2 and all(t.endswith("-PER") for tags in name_tags for t in tags)
 
 
+def test_ensemble_averages_its_members_and_stores_shared_weights_once(tmp_path):
+    pytest.importorskip("torch")
+    onnx = pytest.importorskip("onnx")
+    import json
+
+    import onnxruntime as ort
+
+    from marsad.nlp.ner.neural import pad_batch
+    from marsad.nlp.ner.neural.ensemble import combine
+    from marsad.nlp.ner.neural.train import fit
+
+    data = [
+        ("التقى محمد بن سلمان في الرياض".split(), ["O", "B-PER", "I-PER", "I-PER", "O", "B-LOC"]),
+        ("وزار وفد الأمم المتحدة بغداد".split(), ["O", "O", "B-ORG", "I-ORG", "B-LOC"]),
+    ] * 4
+    words = ["<pad>", "<unk>", "محمد", "الرياض", "بغداد"]
+    matrix = np.random.default_rng(0).normal(size=(len(words), 8)).astype(np.float32)
+    members = []
+    for seed in (0, 1):
+        folder = tmp_path / f"m{seed}"
+        folder.mkdir()
+        for name in RESOURCE_FILES:
+            shutil.copy(resource_dir() / name, folder / name)
+        fit(data, [], words, matrix, folder, seed=seed, epochs=1, char_filters=8, feat_dim=8, hidden=8, char_dim=8)
+        members.append(folder)
+    merged = tmp_path / "merged"
+    merged.mkdir()
+    for name in RESOURCE_FILES:
+        shutil.copy(resource_dir() / name, merged / name)
+    combine(members, merged)
+
+    tagger = NeuralNerTagger(merged)
+    inputs = pad_batch([tagger.encoder.encode(s) for s, _ in data[:1]])
+    run = lambda folder: ort.InferenceSession(str(folder / "model.onnx"), providers=["CPUExecutionProvider"]).run(None, inputs)[0]
+    assert np.allclose(run(merged), (run(members[0]) + run(members[1])) / 2, atol=1e-5)
+    metas = [json.loads((f / "meta.json").read_text(encoding="utf-8")) for f in (*members, merged)]
+    assert np.allclose(metas[2]["transitions"], (np.array(metas[0]["transitions"]) + metas[1]["transitions"]) / 2)
+    assert metas[0]["transitions"] != metas[1]["transitions"]  # two different networks
+    # The frozen word vectors are one initializer; each member keeps its own trained weights.
+    names = [i.name for i in onnx.load(str(merged / "model.onnx")).graph.initializer]
+    assert sum(n.endswith("words.weight") for n in names) == 1 and sum(n.endswith("chars.weight") for n in names) == 2
+    assert len(tagger.tag(data[0][0])) == 6
+
+    meta = json.loads((members[1] / "meta.json").read_text(encoding="utf-8"))
+    (members[1] / "meta.json").write_text(json.dumps({**meta, "feats": meta["feats"][:-1]}), encoding="utf-8")
+    with pytest.raises(ValueError, match="feats"):
+        combine(members, tmp_path / "bad")
+
+
 def test_language_model_learns_news_and_feeds_a_tagger_frozen(tmp_path):
     """A tiny BiLM trained on our article predicts its word classes better than an untrained
     one, and a tagger built on it exports to ONNX without changing the LM's weights."""

@@ -166,3 +166,16 @@ def test_a_name_has_one_type_in_a_document(linker):
     text = "نزح سكان تل شعير بعد القصف. وقال أهالي تل شعير إن القصف على قرية تل شعير مستمر."
     doc = _tagged(linker, text, [("تل شعير", "PER", 0), ("تل شعير", "PER", 1), ("تل شعير", "MISC", 2)])
     assert [(e.type, len(e.mentions)) for e in doc.entities] == [("LOC", 3)]
+
+
+def test_an_apposition_makes_the_name_before_it_one_person(linker):
+    # بيرو is also Peru: before "، رئيس بلدية" it is the second word of a person's name.
+    text = "وقال سامان بيرو، رئيس بلدية القرية، إن الأهالي غادروا منازلهم."
+    doc = _tagged(linker, text, [("سامان", "PER", 0), ("بيرو", "LOC", 0)])
+    assert [(e.type, e.name) for e in doc.entities] == [("PER", "سامان بيرو")]
+    # Without the apposition a person may well be followed by a place: زار أوباما بغداد.
+    doc = _tagged(linker, "زار أوباما بغداد، ثم غادر.", [("أوباما", "PER", 0), ("بغداد", "LOC", 0)])
+    assert {(e.type, e.name) for e in doc.entities} == {("PER", "أوباما"), ("LOC", "بغداد")}
+    # A place written with a clitic (ببغداد) is not part of the name.
+    doc = _tagged(linker, "وقال أحمد ببغداد، رئيس الوفد، إن المحادثات انتهت.", [("أحمد", "PER", 0), ("بغداد", "LOC", 0)])
+    assert ("LOC", "بغداد") in {(e.type, e.name) for e in doc.entities}

@@ -29,8 +29,10 @@ def register(sub) -> None:
     p.add_argument("--tune", action="store_true", help="choose c1/c2 on the dev split (a grid of fits)")
     p.add_argument("--reuse-resources", action="store_true", help="keep the existing clusters and name lists")
     p.add_argument("--neural", action="store_true", help="train the BiLSTM-CRF instead (needs the `train` extra; uses the CRF's tables)")
-    p.add_argument("--language-model", action="store_true",
-                   help="with --neural: add an ANT language model's states and average the weights (better NER, see docs/benchmarks.md)")
+    p.add_argument("--no-language-model", dest="language_model", action="store_false",
+                   help="with --neural: leave out the ANT language model's states and the weight averaging")
+    p.add_argument("--members", type=int, default=None,
+                   help="with --neural: networks of consecutive seeds merged into the shipped tagger (default: train.MEMBERS)")
     p.add_argument("--silver-docs", type=int, default=None,
                    help="with --neural: ANT articles a teacher network tags for the shipped student (0: ship the teacher)")
     p.set_defaults(func=run_train)
@@ -92,11 +94,13 @@ def run_train(args) -> int:
     from marsad.paths import require_shared
 
     if args.neural:
-        from marsad.nlp.ner.neural.train import SILVER_DOCS
+        from marsad.nlp.ner.neural.train import MEMBERS, SILVER_DOCS
         from marsad.nlp.ner.neural.train import train as train_neural
 
         silver = SILVER_DOCS if args.silver_docs is None else args.silver_docs
-        report = train_neural(require_shared(), seed=args.seed, silver_docs=silver, use_language_model=args.language_model)
+        members = MEMBERS if args.members is None else args.members
+        report = train_neural(require_shared(), seed=args.seed, silver_docs=silver, use_language_model=args.language_model,
+                              members=members)
         print(json.dumps(report, indent=1))
         return 0
     report = train(require_shared(), seed=args.seed, tune=args.tune, rebuild=not args.reuse_resources)

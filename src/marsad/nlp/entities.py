@@ -233,7 +233,7 @@ class EntityLinker:
         for m in mentions:
             m.type = self._kb_type(m)
         mentions = self.phrase_rules.apply(doc, sorted(mentions, key=lambda m: (m.start, m.end)))
-        _one_type_per_name(mentions, links)
+        self._one_type_per_name(mentions, links)
         for m in mentions:
             if m.type == "LOC":
                 place = self._place_in_context(folded, index_map, m)
@@ -246,6 +246,28 @@ class EntityLinker:
         doc.entities = entities
         doc.mentions = sorted((m for e in entities for m in e.mentions), key=lambda m: (m.start, m.end))
         return doc
+
+    def _one_type_per_name(self, mentions: list[Mention], links: dict[int, str]) -> None:
+        """Give every mention of a name in a document the same type: a name recurring within one
+        article is nearly always one thing, while the tagger, reading each sentence alone, may type
+        a rare name (a village) differently each time. A type that a list, a phrase rule or the
+        knowledge base gives the name outvotes the tagger's; among equals the most frequent wins,
+        then the first."""
+        votes: dict[str, dict[str, int]] = {}
+        for m in mentions:
+            if m.source != "demonym":  # a country's people: not its name
+                tally = votes.setdefault(fold(strip_titles(m.text)), {})
+                tally[m.type] = tally.get(m.type, 0) + (1 if m.source == "ner" and id(m) not in links else len(mentions))
+        for key, tally in votes.items():
+            if len(tally) > 1:
+                for typ in tally:
+                    rec = self.kb.best(key, typ)
+                    if rec is not None and rec["type"] == typ:
+                        tally[typ] += len(mentions)
+        for m in mentions:
+            tally = votes.get(fold(strip_titles(m.text)))
+            if m.source != "demonym" and tally and len(tally) > 1:
+                m.type = max(tally, key=tally.__getitem__)  # a dict keeps first-seen order for ties
 
     def _office_holders(self, doc: Document, folded: str, index_map: list[int], mentions: list[Mention],
                         links: dict[int, str]) -> list[Mention]:
@@ -619,24 +641,6 @@ class EntityLinker:
                 m.entity = ent.id
         if "metonyms" in doc.meta:
             doc.meta["metonyms"] = {new[k]: v for k, v in doc.meta["metonyms"].items()}
-
-
-def _one_type_per_name(mentions: list[Mention], links: dict[int, str]) -> None:
-    """Give every mention of a name in a document the same type: a name recurring within one
-    article is nearly always one thing, while the tagger, reading each sentence alone, may type
-    a rare name (a village) differently each time. Types that a list or a phrase rule decided
-    outvote the tagger's; among equals the most frequent wins, then the first."""
-    votes: dict[str, dict[str, int]] = {}
-    for m in mentions:
-        if m.source == "demonym":  # a country's people: not its name
-            continue
-        weight = 1 if m.source == "ner" and id(m) not in links else len(mentions) + 1
-        tally = votes.setdefault(fold(strip_titles(m.text)), {})
-        tally[m.type] = tally.get(m.type, 0) + weight
-    for m in mentions:
-        tally = votes.get(fold(strip_titles(m.text)))
-        if m.source != "demonym" and tally and len(tally) > 1:
-            m.type = max(tally, key=tally.__getitem__)  # dicts keep first-seen order for ties
 
 
 def create(**options: Any) -> EntityLinker:

@@ -73,9 +73,11 @@ class PhraseRules:
         self.collective = _words("collective_heads.txt")
         self.place_heads = _words("place_heads.txt")
         self.name_place_heads = _words("name_place_heads.txt")
-        self.admin_heads = self.place_heads - self.name_place_heads  # مدينة, قرية: outside the name
+        # Words after which a name is a place: مدينة, قرية (heads outside the name), شمال, سكان, محافظ.
+        self.before_places = self.place_heads - self.name_place_heads | _words("place_context.txt")
         self.titles = _words("titles.txt")
         self.descriptive = _words("descriptive_adjectives.txt")
+        self.apposition_heads = _words("apposition_heads.txt")
 
     def is_demonym(self, word: str) -> bool:
         return word in self.demonyms
@@ -95,6 +97,7 @@ class PhraseRules:
             toks = [t for t in sent.tokens if t.norm]
             if toks:
                 local = self._adjust(text, toks, local)
+                local = self._appositions(text, toks, local)
                 local = self._add(text, toks, local, self._institutions(text, toks))
                 local = self._add(text, toks, local, self._collectives(text, toks))
                 local = self._add(text, toks, local, self._bases(text, toks))
@@ -249,6 +252,26 @@ class PhraseRules:
 
     # -- adjusting what was found --
 
+    def _appositions(self, text: str, toks: list[Token], mentions: list[Mention]) -> list[Mention]:
+        """A person's name runs on over one name word typed otherwise when an apposition follows
+        (وقال سامان بيرو، رئيس بلدية ...: بيرو is a surname here, not Peru). ``mentions`` in order."""
+        ends = {t.end: k for k, t in enumerate(toks)}
+        by_start = {m.start: m for m in mentions}
+        out, absorbed = [], set()
+        for m in mentions:
+            if id(m) in absorbed:
+                continue
+            k = ends.get(m.end)
+            if m.type == "PER" and k is not None and k + 3 < len(toks):
+                word, comma, head = toks[k + 1 : k + 4]
+                nxt = by_start.get(word.start)
+                if (nxt is not None and nxt.type != "PER" and nxt.end == word.end and not word.prefix
+                        and comma.norm in ("،", ",") and not head.prefix and _stem(head) in self.apposition_heads):
+                    absorbed.add(id(nxt))
+                    m = Mention(m.start, nxt.end, text[m.start : nxt.end], "PER", m.entity, "phrase")
+            out.append(m)
+        return out
+
     def _adjust(self, text: str, toks: list[Token], mentions: list[Mention]) -> list[Mention]:
         starts = {t.stem_start: k for k, t in enumerate(toks)} | {t.start: k for k, t in enumerate(toks)}
         ends = {t.end: k for k, t in enumerate(toks)}
@@ -263,9 +286,10 @@ class PhraseRules:
             if typ == "LOC" and last == first + 1 and self.is_demonym(toks[last].norm) and not self.is_place_name(fold(m.text)):
                 # البوكمال السورية: the adjective is not the name (but المملكة العربية السعودية is).
                 end = toks[first].end
-            # A name after an administrative head (قرية كاني ماسي, محافظة دهوك) is that place:
-            # in ANERcorp train such a name is a place 205 times and something else 5 times.
-            if first > 0 and m.source == "ner" and typ != "LOC" and _stem(toks[first - 1]) in self.admin_heads:
+            # A name after an administrative head (قرية كاني ماسي, محافظة دهوك) is that place: in
+            # ANERcorp train such a name is a place 205 times and something else 5 times (see
+            # place_context.txt for the other words).
+            if first > 0 and m.source == "ner" and typ != "LOC" and _stem(toks[first - 1]) in self.before_places:
                 typ, source = "LOC", "phrase"
             # Widen over the head right before: وكالة يونيوز, إقليم كردستان.
             if first > 0 and not toks[first].prefix:

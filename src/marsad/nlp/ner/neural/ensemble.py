@@ -1,0 +1,76 @@
+"""Several trained taggers as one: their ONNX graphs merged into one that outputs the mean of
+their emissions, and the mean of their CRF transitions.
+
+Networks trained from different seeds err in different places; averaging their scores
+(a product of the members' CRFs) keeps what they agree on. Weights that the members
+share bit for bit (the frozen word vectors and language model) are stored once, and
+onnxruntime's common-subexpression pass then computes what reads only them once too.
+Building needs the ``onnx`` package (the train extra); running needs nothing new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+
+from marsad.nlp.ner.neural import META_NAME, MODEL_NAME, WORDS_NAME
+
+INPUTS = ("words", "chars", "feats", "lengths")
+OUTPUT = "emissions"
+# Must agree across members: they read the same encoder.
+SHARED_META = ("tags", "n_words", "chars", "feats")
+
+
+def combine(members: list[Path], out: Path) -> None:
+    """Write into ``out`` one tagger (model, meta, words) averaging the taggers in ``members``."""
+    import onnx
+    from onnx import helper, numpy_helper
+
+    metas = [json.loads((m / META_NAME).read_text(encoding="utf-8")) for m in members]
+    words = {(m / WORDS_NAME).read_text(encoding="utf-8") for m in members}
+    for key in SHARED_META:
+        if any(meta[key] != metas[0][key] for meta in metas):
+            raise ValueError(f"ensemble members disagree on {key}: they were trained on different inputs")
+    if len(words) != 1:
+        raise ValueError("ensemble members disagree on their word list")
+    models = [onnx.load(str(m / MODEL_NAME)) for m in members]
+    nodes, initializers, outputs = [], [], []
+    stored: dict[tuple, str] = {}  # (type, shape, digest) -> the name a weight is stored under
+    for i, model in enumerate(models):
+        graph = model.graph
+        rename = {name: name for name in INPUTS}
+        for init in graph.initializer:
+            array = numpy_helper.to_array(init)
+            key = (init.data_type, tuple(init.dims), hashlib.sha256(array.tobytes()).hexdigest())
+            if key not in stored:
+                stored[key] = f"m{i}/{init.name}"
+                initializers.append(numpy_helper.from_array(array, stored[key]))
+            rename[init.name] = stored[key]
+        for node in graph.node:
+            if any(a.type in (onnx.AttributeProto.GRAPH, onnx.AttributeProto.GRAPHS) for a in node.attribute):
+                raise ValueError(f"cannot merge a graph with subgraphs ({node.op_type})")
+            copy = onnx.NodeProto()
+            copy.CopyFrom(node)
+            copy.name = f"m{i}/{node.name}"
+            for field in (copy.input, copy.output):
+                for k, name in enumerate(field):
+                    if name:  # an empty name is an omitted optional input
+                        field[k] = rename.setdefault(name, f"m{i}/{name}")
+            nodes.append(copy)
+        outputs.append(rename[graph.output[0].name])
+    nodes.append(helper.make_node("Mean", outputs, [OUTPUT], name="ensemble_mean"))
+    first = models[0].graph
+    merged = helper.make_graph(nodes, "ensemble", list(first.input), [first.output[0]], initializers)
+    model = helper.make_model(merged, opset_imports=models[0].opset_import, ir_version=models[0].ir_version)
+    onnx.checker.check_model(model)
+    out.mkdir(parents=True, exist_ok=True)
+    onnx.save(model, str(out / MODEL_NAME))
+    meta = {key: metas[0][key] for key in SHARED_META}
+    for key in ("transitions", "start", "end"):
+        meta[key] = np.mean([np.asarray(m[key], np.float64) for m in metas], axis=0).tolist()
+    meta["members"] = len(members)
+    (out / META_NAME).write_text(json.dumps(meta, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / WORDS_NAME).write_text(words.pop(), encoding="utf-8")
