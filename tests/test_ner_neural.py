@@ -148,8 +148,12 @@ def test_ensemble_averages_its_members_and_stores_shared_weights_once(tmp_path):
     assert np.allclose(metas[2]["transitions"], (np.array(metas[0]["transitions"]) + metas[1]["transitions"]) / 2)
     assert metas[0]["transitions"] != metas[1]["transitions"]  # two different networks
     # The frozen word vectors are one initializer; each member keeps its own trained weights.
-    names = [i.name for i in onnx.load(str(merged / "model.onnx")).graph.initializer]
+    graph = onnx.load(str(merged / "model.onnx")).graph
+    names = [i.name for i in graph.initializer]
     assert sum(n.endswith("words.weight") for n in names) == 1 and sum(n.endswith("chars.weight") for n in names) == 2
+    # ... and the lookup that reads only them is computed once.
+    vectors = next(n for n in names if n.endswith("words.weight"))
+    assert sum(vectors in node.input for node in graph.node) == 1
     assert len(tagger.tag(data[0][0])) == 6
 
     meta = json.loads((members[1] / "meta.json").read_text(encoding="utf-8"))
@@ -176,7 +180,13 @@ def test_language_model_learns_news_and_feeds_a_tagger_frozen(tmp_path):
     words = ["<pad>", "<unk>"] + sorted({stem_of(f) for f in forms})
     matrix = np.random.default_rng(0).normal(size=(len(words), 8)).astype(np.float32)
     clusters = {f: i % 7 for i, f in enumerate(forms)}
-    state = lm.pretrain(corpus, words, matrix, clusters, hidden=16, epochs=400, threads=1)
+    passes = lm.pretrain(corpus, words, matrix, clusters, hidden=16, epochs=400, threads=1)
+    state = passes[-1]
+    # One state per pass; a shorter run gives the states of the longer one's first passes.
+    assert len(passes) == 400
+    first = lm.pretrain(corpus, words, matrix, clusters, hidden=16, epochs=1, threads=1)
+    assert len(first) == 1 and all(torch.equal(first[0][k], v) for k, v in passes[0].items())
+    assert not all(torch.equal(passes[0][k], v) for k, v in state.items())
 
     data = lm.encode(sentences, words, clusters)
     ids, lengths, classes = lm.batch(data, list(range(len(data))))

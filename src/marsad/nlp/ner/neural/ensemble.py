@@ -3,8 +3,9 @@ their emissions, and the mean of their CRF transitions.
 
 Networks trained from different seeds err in different places; averaging their scores
 (a product of the members' CRFs) keeps what they agree on. Weights that the members
-share bit for bit (the frozen word vectors and language model) are stored once, and
-onnxruntime's common-subexpression pass then computes what reads only them once too.
+share bit for bit (the frozen word vectors and language model) are stored once, and a node
+that repeats an earlier one on the same inputs is dropped, so what reads only shared weights
+is computed once.
 Building needs the ``onnx`` package (the train extra); running needs nothing new.
 """
 
@@ -39,6 +40,7 @@ def combine(members: list[Path], out: Path) -> None:
     models = [onnx.load(str(m / MODEL_NAME)) for m in members]
     nodes, initializers, outputs = [], [], []
     stored: dict[tuple, str] = {}  # (type, shape, digest) -> the name a weight is stored under
+    computed: dict[tuple, list[str]] = {}  # (domain, op, inputs, attributes) -> the node's outputs
     for i, model in enumerate(models):
         graph = model.graph
         rename = {name: name for name in INPUTS}
@@ -52,13 +54,20 @@ def combine(members: list[Path], out: Path) -> None:
         for node in graph.node:
             if any(a.type in (onnx.AttributeProto.GRAPH, onnx.AttributeProto.GRAPHS) for a in node.attribute):
                 raise ValueError(f"cannot merge a graph with subgraphs ({node.op_type})")
+            inputs = [rename[name] if name else name for name in node.input]  # "": an omitted optional input
+            # A node doing what an earlier one did, on the same inputs, is not computed again: the
+            # members' frozen language model runs once.
+            key = (node.domain, node.op_type, tuple(inputs), tuple(a.SerializeToString() for a in node.attribute))
+            if key in computed:
+                for name, earlier in zip(node.output, computed[key]):
+                    rename[name] = earlier
+                continue
             copy = onnx.NodeProto()
             copy.CopyFrom(node)
             copy.name = f"m{i}/{node.name}"
-            for field in (copy.input, copy.output):
-                for k, name in enumerate(field):
-                    if name:  # an empty name is an omitted optional input
-                        field[k] = rename.setdefault(name, f"m{i}/{name}")
+            copy.input[:] = inputs
+            copy.output[:] = [rename.setdefault(name, f"m{i}/{name}") if name else name for name in node.output]
+            computed[key] = list(copy.output)
             nodes.append(copy)
         outputs.append(rename[graph.output[0].name])
     nodes.append(helper.make_node("Mean", outputs, [OUTPUT], name="ensemble_mean"))

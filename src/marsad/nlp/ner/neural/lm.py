@@ -74,8 +74,9 @@ def batch(data, idx: list[int]):
 
 
 def pretrain(root: Path, words: list[str], matrix: np.ndarray, clusters: dict[str, int], seed: int = 0,
-             threads: int = 2, max_sentences: int | None = None, hidden: int = HIDDEN, epochs: int = 1) -> dict:
-    """State dict of a ``model.BiLM`` over the frozen vectors ``matrix``, trained on the corpus under ``root``."""
+             threads: int = 2, max_sentences: int | None = None, hidden: int = HIDDEN, epochs: int = 1) -> list[dict]:
+    """State dicts of a ``model.BiLM`` over the frozen vectors ``matrix``, trained on the corpus under
+    ``root``: one after each of the ``epochs`` passes."""
     import torch
 
     from marsad.nlp.ner.neural.model import BiLM
@@ -96,8 +97,10 @@ def pretrain(root: Path, words: list[str], matrix: np.ndarray, clusters: dict[st
     order = sorted(range(len(data)), key=lambda i: (len(data[i][0]), rng.random()))
     batches = [order[s : s + BATCH] for s in range(0, len(order), BATCH)]
     rng.shuffle(batches)
+    per_epoch = len(batches)
     batches *= epochs
     seen, total, since = 0, 0.0, 0
+    states = []
     for n, idx in enumerate(batches, 1):
         ids, lengths, classes = batch(data, idx)
         loss = lm.loss(embed(ids), lengths, classes)
@@ -110,4 +113,6 @@ def pretrain(root: Path, words: list[str], matrix: np.ndarray, clusters: dict[st
         if n % 500 == 0 or n == len(batches):
             print(f"lm: batch {n}/{len(batches)}, loss {total / since:.3f}, {seen / (time.time() - t0):.0f} tokens/s", file=sys.stderr)
             total, since = 0.0, 0
-    return lm.state_dict()
+        if n % per_epoch == 0:
+            states.append({k: v.clone() for k, v in lm.state_dict().items()})
+    return states
