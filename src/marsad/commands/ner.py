@@ -32,7 +32,7 @@ def register(sub) -> None:
     p.add_argument("--no-language-model", dest="language_model", action="store_false",
                    help="with --neural: leave out the ANT language model's states and the weight averaging")
     p.add_argument("--members", type=int, default=None,
-                   help="with --neural: networks of consecutive seeds merged into the shipped tagger (default: train.MEMBERS)")
+                   help="with --neural: networks of consecutive seeds per language model, all merged into the shipped tagger (default: train.MEMBERS)")
     p.add_argument("--silver-docs", type=int, default=None,
                    help="with --neural: ANT articles a teacher network tags for the shipped student (0: ship the teacher)")
     p.set_defaults(func=run_train)
