@@ -15,6 +15,23 @@ from marsad.nlp.ner.neural import RESOURCE_FILES, NeuralNerTagger, has_model, vi
 from marsad.nlp.ner.tagger import resource_dir
 
 SENTENCE = "وقال الرئيس الأمريكي باراك أوباما في واشنطن إن الأمم المتحدة ستجتمع".split()
+TINY_DATA = [
+    ("التقى محمد بن سلمان في الرياض".split(), ["O", "B-PER", "I-PER", "I-PER", "O", "B-LOC"]),
+    ("وزار وفد الأمم المتحدة بغداد".split(), ["O", "O", "B-ORG", "I-ORG", "B-LOC"]),
+] * 4
+TINY_WORDS = ["<pad>", "<unk>", "محمد", "الرياض", "بغداد"]
+
+
+def _tiny_vectors() -> np.ndarray:
+    return np.random.default_rng(0).normal(size=(len(TINY_WORDS), 8)).astype(np.float32)
+
+
+def _with_tables(folder):
+    """``folder``, created if need be, holding the feature tables a tagger reads."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in RESOURCE_FILES:
+        shutil.copy(resource_dir() / name, folder / name)
+    return folder
 
 
 def test_viterbi_follows_transitions():
@@ -40,14 +57,8 @@ def test_tiny_model_round_trip(tmp_path):
     pytest.importorskip("torch")
     from marsad.nlp.ner.neural.train import TAGS, fit
 
-    for name in RESOURCE_FILES:
-        shutil.copy(resource_dir() / name, tmp_path / name)
-    data = [
-        ("التقى محمد بن سلمان في الرياض".split(), ["O", "B-PER", "I-PER", "I-PER", "O", "B-LOC"]),
-        ("وزار وفد الأمم المتحدة بغداد".split(), ["O", "O", "B-ORG", "I-ORG", "B-LOC"]),
-    ] * 4
-    words = ["<pad>", "<unk>", "محمد", "الرياض", "بغداد"]
-    matrix = np.random.default_rng(0).normal(size=(len(words), 8)).astype(np.float32)
+    _with_tables(tmp_path)
+    data, words, matrix = TINY_DATA, TINY_WORDS, _tiny_vectors()
     report = fit(data, data[:2], words, matrix, tmp_path, epochs=2, char_filters=8, feat_dim=8, hidden=8, char_dim=8,
                  word_dropout=0.3, average_from=1)
     assert len(report["epochs"]) == 2
@@ -120,24 +131,13 @@ def test_ensemble_averages_its_members_and_stores_shared_weights_once(tmp_path):
     from marsad.nlp.ner.neural.ensemble import combine
     from marsad.nlp.ner.neural.train import fit
 
-    data = [
-        ("التقى محمد بن سلمان في الرياض".split(), ["O", "B-PER", "I-PER", "I-PER", "O", "B-LOC"]),
-        ("وزار وفد الأمم المتحدة بغداد".split(), ["O", "O", "B-ORG", "I-ORG", "B-LOC"]),
-    ] * 4
-    words = ["<pad>", "<unk>", "محمد", "الرياض", "بغداد"]
-    matrix = np.random.default_rng(0).normal(size=(len(words), 8)).astype(np.float32)
+    data, words, matrix = TINY_DATA, TINY_WORDS, _tiny_vectors()
     members = []
     for seed in (0, 1):
-        folder = tmp_path / f"m{seed}"
-        folder.mkdir()
-        for name in RESOURCE_FILES:
-            shutil.copy(resource_dir() / name, folder / name)
+        folder = _with_tables(tmp_path / f"m{seed}")
         fit(data, [], words, matrix, folder, seed=seed, epochs=1, char_filters=8, feat_dim=8, hidden=8, char_dim=8)
         members.append(folder)
-    merged = tmp_path / "merged"
-    merged.mkdir()
-    for name in RESOURCE_FILES:
-        shutil.copy(resource_dir() / name, merged / name)
+    merged = _with_tables(tmp_path / "merged")
     combine(members, merged)
 
     tagger = NeuralNerTagger(merged)
@@ -200,8 +200,7 @@ def test_language_model_learns_news_and_feeds_a_tagger_frozen(tmp_path):
     with torch.no_grad():
         assert trained.loss(x, lengths, classes) < fresh.loss(x, lengths, classes) / 2
 
-    for name in RESOURCE_FILES:
-        shutil.copy(resource_dir() / name, tmp_path / name)
+    _with_tables(tmp_path)
     gold = [(s, ["O"] * len(s)) for s in sentences]
     before = {k: v.clone() for k, v in state.items()}
     fit(gold, gold[:1], words, matrix, tmp_path, epochs=2, char_filters=8, feat_dim=8, hidden=8, char_dim=8, lm=state)

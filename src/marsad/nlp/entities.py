@@ -253,21 +253,20 @@ class EntityLinker:
         a rare name (a village) differently each time. A type that a list, a phrase rule or the
         knowledge base gives the name outvotes the tagger's; among equals the most frequent wins,
         then the first."""
+        named = [(m, fold(strip_titles(m.text))) for m in mentions if m.source != "demonym"]  # not a people's name
         votes: dict[str, dict[str, int]] = {}
-        for m in mentions:
-            if m.source != "demonym":  # a country's people: not its name
-                tally = votes.setdefault(fold(strip_titles(m.text)), {})
-                tally[m.type] = tally.get(m.type, 0) + (1 if m.source == "ner" and id(m) not in links else len(mentions))
+        for m, key in named:
+            tally = votes.setdefault(key, {})
+            tally[m.type] = tally.get(m.type, 0) + (1 if m.source == "ner" and id(m) not in links else len(mentions))
         for key, tally in votes.items():
             if len(tally) > 1:
                 for typ in tally:
                     rec = self.kb.best(key, typ)
                     if rec is not None and rec["type"] == typ:
                         tally[typ] += len(mentions)
-        for m in mentions:
-            tally = votes.get(fold(strip_titles(m.text)))
-            if m.source != "demonym" and tally and len(tally) > 1:
-                m.type = max(tally, key=tally.__getitem__)  # a dict keeps first-seen order for ties
+        for m, key in named:
+            if len(votes[key]) > 1:
+                m.type = max(votes[key], key=votes[key].__getitem__)  # a dict keeps first-seen order for ties
 
     def _office_holders(self, doc: Document, folded: str, index_map: list[int], mentions: list[Mention],
                         links: dict[int, str]) -> list[Mention]:

@@ -144,23 +144,24 @@ def train(shared: Path, out: Path | None = None, seed: int = 0, epochs: int = 30
     plan = [(state, seed + k) for state in lms for k in range(members)]
     with tempfile.TemporaryDirectory() as tmp:
         if len(plan) == 1:
-            report = _member(shared, data, out, Path(tmp), silver_docs, seed=seed, lm=lms[0], **args)[1]
+            report = _member(shared, data, out, Path(tmp), silver_docs, seed=seed, lm=lms[0], **args)[0]
         else:
-            runs = [_member(shared, data, _tables(Path(tmp) / f"member{k}", out), Path(tmp) / f"work{k}", silver_docs,
-                            seed=member_seed, lm=state, **args) for k, (state, member_seed) in enumerate(plan)]
-            ensemble.combine([final for final, _, _ in runs], out)
+            finals = [_tables(Path(tmp) / f"member{k}", out) for k in range(len(plan))]
+            runs = [_member(shared, data, final, Path(tmp) / f"work{k}", silver_docs, seed=member_seed, lm=state, **args)
+                    for k, (final, (state, member_seed)) in enumerate(zip(finals, plan))]
+            ensemble.combine(finals, out)
             dev_ensemble = _tables(Path(tmp) / "dev_ensemble", out)
-            ensemble.combine([dev_net for _, _, dev_net in runs], dev_ensemble)
+            ensemble.combine([dev_net for _, dev_net in runs], dev_ensemble)
             pred = NeuralNerTagger(dev_ensemble).tag_many([w for w, _ in dev])
-            report = {"members": [r for _, r, _ in runs],
+            report = {"members": [r for r, _ in runs],
                       "ensemble_dev_f1": round(score([t for _, t in dev], pred)["micro"]["f1"], 4)}
     (out / "training.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     return report
 
 
-def _member(shared: Path, data, out: Path, work: Path, silver_docs: int, **args) -> tuple[Path, dict, Path]:
+def _member(shared: Path, data, out: Path, work: Path, silver_docs: int, **args) -> tuple[dict, Path]:
     """One network, teacher (and student) as ``train`` describes, exported to ``out``:
-    (``out``, its report, the folder of its dev-phase network, under ``work``)."""
+    (its report, the folder of its dev-phase network, under ``work``)."""
     sentences, train_part, dev, words, matrix = data
     report: dict = {}
     teacher_dev = _tables(work / "teacher_dev", out)
@@ -168,7 +169,7 @@ def _member(shared: Path, data, out: Path, work: Path, silver_docs: int, **args)
     report["teacher"] = fit(train_part, dev, words, matrix, teacher_dev, **args)
     report["teacher_refit"] = fit(sentences, [], words, matrix, teacher, **{**args, "epochs": _best_epoch(report["teacher"])})
     if not silver_docs:
-        return out, report, teacher_dev
+        return report, teacher_dev
     docs = pseudo.sample(shared / CORPUS_DIR, silver_docs, seed=args["seed"])
     silver_dev = pseudo.label(NeuralNerTagger(teacher_dev), docs)
     student_dev = _tables(work / "student_dev", out)
@@ -176,7 +177,7 @@ def _member(shared: Path, data, out: Path, work: Path, silver_docs: int, **args)
     silver = pseudo.label(NeuralNerTagger(teacher), docs)
     report["silver"] = {"docs": len(docs), "sentences": len(silver), "tokens": sum(len(w) for w, _ in silver)}
     report["refit"] = fit(sentences + silver, [], words, matrix, out, **{**args, "epochs": _best_epoch(report["student"])})
-    return out, report, student_dev
+    return report, student_dev
 
 
 def _tables(folder: Path, source: Path) -> Path:
