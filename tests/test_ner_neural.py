@@ -162,6 +162,46 @@ def test_ensemble_averages_its_members_and_stores_shared_weights_once(tmp_path):
         combine(members, tmp_path / "bad")
 
 
+def test_vocabulary_gives_words_unseen_in_training_their_rotated_corpus_vectors(tmp_path):
+    pytest.importorskip("torch")
+    onnx = pytest.importorskip("onnx")
+    from onnx import numpy_helper
+
+    from marsad.nlp.ner.neural.train import fit
+    from marsad.nlp.ner.neural.vocabulary import extend
+
+    known = ["محمد", "الرياض", "بغداد", "التقى", "في", "وفد", "الأمم", "المتحدة", "بن", "سلمان"]
+    words = ["<pad>", "<unk>", *known]
+    rng = np.random.default_rng(0)
+    matrix = rng.normal(size=(len(words), 4)).astype(np.float32)
+    folder = _with_tables(tmp_path / "tagger")
+    fit(TINY_DATA, [], words, matrix, folder, epochs=1, char_filters=8, feat_dim=8, hidden=8, char_dim=8)
+    tagger = NeuralNerTagger(folder)
+    before = tagger.tag_many([s for s, _ in TINY_DATA[:2]])
+    assert tagger.encoder.encode(["طهران"])[0] == [1]  # unknown
+
+    # Another word2vec run: the same space turned by some rotation, plus words the tagger lacks.
+    turn, _ = np.linalg.qr(rng.normal(size=(4, 4)))
+    unseen = rng.normal(size=(2, 4)).astype(np.float32)
+    corpus = ["في", "طهران", *known[:3], "الخرطوم", *known[3:]]
+    own = {w: matrix[i] for i, w in enumerate(words)}
+    vectors = np.array([own[w] if w in own else unseen[("طهران", "الخرطوم").index(w)] for w in corpus]) @ turn.T
+    report = extend(folder, corpus, vectors.astype(np.float32))
+    assert report == {"words_before": 12, "words_added": 2, "alignment_cosine": pytest.approx(1.0, abs=1e-4)}
+
+    grown = NeuralNerTagger(folder)
+    ids = grown.encoder.encode(["طهران", "الخرطوم", "بغداد"])[0]
+    assert ids == [12, 13, 4]
+    table = next(numpy_helper.to_array(t) for t in onnx.load(str(folder / "model.onnx")).graph.initializer if t.dims[0] == 14)
+    # Turned back into the tagger's space, and stored in half precision.
+    assert table.dtype == np.float16 and np.allclose(table[12:], unseen, atol=5e-3)
+    assert np.array_equal(table[:12], matrix.astype(np.float16))
+    assert grown.tag_many([s for s, _ in TINY_DATA[:2]]) == before
+    # Extending again adds nothing and widens the lookups once.
+    assert extend(folder, corpus, vectors.astype(np.float32))["words_added"] == 0
+    assert NeuralNerTagger(folder).tag_many([s for s, _ in TINY_DATA[:2]]) == before
+
+
 def test_language_model_learns_news_and_feeds_a_tagger_frozen(tmp_path):
     """A tiny BiLM trained on our article predicts its word classes better than an untrained
     one, and a tagger built on it exports to ONNX without changing the LM's weights."""

@@ -24,7 +24,7 @@ from marsad.nlp.ner.features import Featurizer, Resources
 from marsad.nlp.ner.neural import (
     MAX_CHARS, META_NAME, MODEL_NAME, RESOURCE_FILES, WORDS_NAME, Encoder, NeuralNerTagger, neural_dir, pad_batch, viterbi,
 )
-from marsad.nlp.ner.neural import ensemble, lm, pseudo
+from marsad.nlp.ner.neural import ensemble, lm, pseudo, vocabulary
 from marsad.nlp.ner.neural.embeddings import pretrain, stem_of
 from marsad.nlp.ner.tagger import resource_dir
 from marsad.text.normalize import fold
@@ -114,7 +114,8 @@ def train(shared: Path, out: Path | None = None, seed: int = 0, epochs: int = 30
           language_models: list[dict] | None = None, members: int = MEMBERS) -> dict:
     """Pretrain vectors (and with ``use_language_model`` the BiLM, kept after each pass of
     LM_EPOCHS) unless given, then ``members`` networks (seeds ``seed``, ``seed + 1``, ...) per
-    language model, merged into one tagger when more than one; returns a report.
+    language model, merged into one tagger when more than one, which is then given the vectors
+    of the corpus words the networks were not trained with (``vocabulary``); returns a report.
 
     ``epochs`` caps the teacher's epochs; the student's cap is STUDENT_EPOCHS.
 
@@ -155,6 +156,7 @@ def train(shared: Path, out: Path | None = None, seed: int = 0, epochs: int = 30
             pred = NeuralNerTagger(dev_ensemble).tag_many([w for w, _ in dev])
             report = {"members": [r for r, _ in runs],
                       "ensemble_dev_f1": round(score([t for _, t in dev], pred)["micro"]["f1"], 4)}
+    report["vocabulary"] = vocabulary.extend(out, vocab, vectors)
     (out / "training.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     return report
 
