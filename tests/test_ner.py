@@ -241,6 +241,27 @@ def test_consistency_gives_a_name_its_majority_type():
     assert out[3] == tags[3] and out[4] == tags[4]
 
 
+def test_consistency_finds_a_name_again_behind_a_proclitic():
+    from marsad.nlp.ner.consistency import propagate
+
+    sentences = [
+        "وطالبت الولايات المتحدة سورية بوقف القصف".split(),
+        "والتزمت إيران وسورية الصمت".split(),
+        "وأشاد المدرب بأداء الأهلي".split(),
+        "وفاز بالأهلي على الزمالك".split(),
+    ]
+    tags = [
+        ["O", "B-LOC", "I-LOC", "B-LOC", "O", "O"],
+        ["O", "B-LOC", "O", "O"],  # the tagger missed وسورية
+        ["O", "O", "O", "B-ORG"],
+        ["O", "O", "O", "B-ORG"],  # ... and بالأهلي
+    ]
+    out = propagate(sentences, tags)
+    assert out[1] == ["O", "B-LOC", "B-LOC", "O"]
+    assert out[3] == ["O", "B-ORG", "O", "B-ORG"]
+    assert out[0] == tags[0] and out[2] == tags[2]
+
+
 def test_kaf_of_a_name_is_not_the_preposition():
     """ك ("like") is not split off a name (كاني ماسي, not اني ماسي); other proclitics still are."""
     from marsad.nlp.ner import default_tagger, mentions
