@@ -54,6 +54,17 @@ def pretrain(root: Path, dim: int = 100, min_count: int = MIN_COUNT, epochs: int
     return vocab, vec
 
 
+def save(prefix: str, vocab: list[str], vectors: np.ndarray) -> None:
+    """Write PREFIX.txt (words by corpus frequency) and PREFIX.npy, as ``load`` reads them."""
+    np.save(prefix + ".npy", vectors)
+    Path(prefix + ".txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
+
+
+def load(prefix: str) -> tuple[list[str], np.ndarray]:
+    """(vocabulary, vectors) saved by ``save`` under ``prefix``."""
+    return Path(prefix + ".txt").read_text(encoding="utf-8").split("\n")[:-1], np.load(prefix + ".npy")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Save the ANT vectors as PREFIX.txt (words by frequency) and PREFIX.npy, for ``--vectors``."""
     import argparse
@@ -65,9 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("prefix")
     p.add_argument("--min-count", type=int, default=MIN_COUNT)
     args = p.parse_args(argv)
-    vocab, vectors = pretrain(require_shared() / CORPUS_DIR, min_count=args.min_count)
-    np.save(args.prefix + ".npy", vectors)
-    Path(args.prefix + ".txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
+    save(args.prefix, *pretrain(require_shared() / CORPUS_DIR, min_count=args.min_count))
     return 0
 
 

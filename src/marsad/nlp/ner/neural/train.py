@@ -25,7 +25,7 @@ from marsad.nlp.ner.neural import (
     MAX_CHARS, META_NAME, MODEL_NAME, RESOURCE_FILES, WORDS_NAME, Encoder, NeuralNerTagger, neural_dir, pad_batch, viterbi,
 )
 from marsad.nlp.ner.neural import ensemble, lm, pseudo, vocabulary
-from marsad.nlp.ner.neural.embeddings import pretrain, stem_of
+from marsad.nlp.ner.neural.embeddings import load as load_vectors, pretrain, stem_of
 from marsad.nlp.ner.tagger import resource_dir
 from marsad.text.normalize import fold
 from marsad.nlp.ner.train import CORPUS_DIR, TRAIN_FILE, split_dev
@@ -317,9 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--members", type=int, default=MEMBERS, help="networks of consecutive seeds per language model, all merged")
     p.add_argument("--silver-docs", type=int, default=SILVER_DOCS, help="ANT articles the teacher tags for the student (0: ship the teacher)")
     args = p.parse_args(argv)
-    emb = None
-    if args.vectors:
-        emb = (Path(args.vectors + ".txt").read_text(encoding="utf-8").split("\n")[:-1], np.load(args.vectors + ".npy"))
+    emb = load_vectors(args.vectors) if args.vectors else None
     language_models = None
     if args.lm:
         import torch

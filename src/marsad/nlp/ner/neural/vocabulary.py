@@ -87,7 +87,7 @@ def _widen_lookups(graph, tables: set[str]) -> None:
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
-    from marsad.nlp.ner.neural import neural_dir
+    from marsad.nlp.ner.neural import embeddings, neural_dir
 
     p = argparse.ArgumentParser(prog="python -m marsad.nlp.ner.neural.vocabulary",
                                 description="give a trained tagger the vectors of corpus words it lacks")
@@ -95,8 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--model", type=Path, default=None, help="tagger folder (default: the shipped one)")
     p.add_argument("--limit", type=int, default=None, help="add at most this many words")
     args = p.parse_args(argv)
-    vocab = Path(args.vectors + ".txt").read_text(encoding="utf-8").split("\n")[:-1]
-    print(json.dumps(extend(args.model or neural_dir(), vocab, np.load(args.vectors + ".npy"), args.limit)))
+    vocab, vectors = embeddings.load(args.vectors)
+    print(json.dumps(extend(args.model or neural_dir(), vocab, vectors, args.limit)))
     return 0
 
 
