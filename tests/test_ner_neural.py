@@ -259,3 +259,111 @@ def test_running_mean_of_network_states():
         mean = _running_mean(mean, state, n)
     assert torch.allclose(mean[0]["w"], torch.tensor([3.0, 6.0])) and torch.allclose(mean[1]["t"], torch.tensor([30.0]))
     assert int(mean[0]["n"]) == 6  # counters are not averaged: the latest is kept
+
+
+def _tiny_teacher(folder):
+    from marsad.nlp.ner.neural.train import fit
+
+    _with_tables(folder)
+    fit(TINY_DATA, [], TINY_WORDS, _tiny_vectors(), folder, epochs=3, char_filters=8, feat_dim=8, hidden=8, char_dim=8)
+    return folder
+
+
+# Sentences the fast student meets: with a padded longest word, a name-list phrase and an unknown word.
+FAST_SENTENCES = [s for s, _ in TINY_DATA[:2]] + [
+    "وقال الأمين العام للأمم المتحدة أنطونيو غوتيريش في نيويورك".split(),
+    "بغداد".split(),
+    [],
+]
+
+
+def test_fast_tagger_runs_the_exported_student_as_torch_does(tmp_path):
+    torch = pytest.importorskip("torch")
+    onnx = pytest.importorskip("onnx")
+    from marsad.nlp.ner.neural.distill import _inputs, _pad, export
+    from marsad.nlp.ner.neural.fast import FastNerTagger, phrase_features, word_matrix
+    from marsad.nlp.ner.neural.model import FastEmitter
+
+    teacher = _tiny_teacher(tmp_path / "teacher")
+    words, matrix = word_matrix(teacher)
+    encoder = NeuralNerTagger(teacher).encoder
+    phrases = phrase_features(list(encoder.feats))
+    torch.manual_seed(0)
+    student = FastEmitter(torch.from_numpy(matrix), len(encoder.chars), len(encoder.feats), len(phrases) + 1, 9,
+                          char_dim=8, char_filters=8, feat_dim=8, width=16, dilations=(1, 2))
+    export(student, tmp_path / "fast", teacher, phrases, torch)
+    fast = FastNerTagger(tmp_path / "fast")
+    got = fast.emissions_many(FAST_SENTENCES)
+    student.eval()
+    with torch.no_grad():
+        want = student(**_pad(_inputs(encoder, FAST_SENTENCES[:-1]), torch)).numpy()
+    for k, s in enumerate(FAST_SENTENCES[:-1]):
+        assert np.allclose(got[k], want[k, : len(s)], atol=1e-4)
+    assert got[-1].shape == (0, 9)
+    # Each sentence gets alone what it gets in a batch, and again once its words are known.
+    assert [fast.tag(s) for s in FAST_SENTENCES] == fast.tag_many(FAST_SENTENCES) == fast.tag_many(FAST_SENTENCES)
+    rows = len(fast._table)
+    fast.tag_many(FAST_SENTENCES[:2])
+    assert len(fast._table) == rows
+    # The word matrix is stored as int8 rows with a scale each.
+    stored = {i.name: i.data_type for i in onnx.load(str(tmp_path / "fast" / "student_types.onnx")).graph.initializer}
+    assert sum(t == onnx.TensorProto.INT8 for t in stored.values()) == 1
+    assert not any(t == onnx.TensorProto.FLOAT16 for t in stored.values())
+
+
+def test_distilled_student_gives_its_teachers_emissions(tmp_path):
+    pytest.importorskip("torch")
+    from marsad.nlp.ner.neural import distill
+    from marsad.nlp.ner.neural.fast import FastNerTagger
+
+    teacher_folder = _tiny_teacher(tmp_path / "teacher")
+    teacher = NeuralNerTagger(teacher_folder)
+    silver = [s for s, _ in TINY_DATA[:2]] + FAST_SENTENCES[2:4]
+    rows = list(zip(silver, teacher.emissions_many(silver)))
+    args = dict(char_dim=8, char_filters=8, feat_dim=8, width=16, dilations=(1, 2), dropout=0.0, word_dropout=0.0)
+
+    def distance(folder):
+        centred = lambda e: e - e.mean(1, keepdims=True)
+        pairs = zip(teacher.emissions_many(silver), FastNerTagger(folder).emissions_many(silver))
+        return sum(float(((centred(a) - centred(b)) ** 2).sum()) for a, b in pairs)
+
+    distill.fit(teacher_folder, [], [], rows, tmp_path / "untrained", epochs=1, lr=0.0, **args)
+    report = distill.fit(teacher_folder, [], [], rows, tmp_path / "student", epochs=60, lr=0.01, **args)
+    assert len(report["epochs"]) == 60 and report["silver_tokens"] == 21
+    assert distance(tmp_path / "student") < 0.2 * distance(tmp_path / "untrained")
+
+
+def _has_student() -> bool:
+    from marsad.nlp.ner.neural.fast import has_model as has_student
+
+    return has_student()
+
+
+@pytest.mark.skipif(not _has_student(), reason="no shipped fast NER student")
+def test_shipped_student_tags_news_and_serves_the_commands_and_pipeline(tmp_path, capsys):
+    from marsad.cli import main
+    from marsad.model import Document
+    from marsad.nlp.ner import create
+    from marsad.nlp.ner.neural.fast import FastNerTagger
+    from marsad.text.sentences import split
+
+    tags = FastNerTagger().tag(SENTENCE)
+    assert tags[3:5] == ["B-PER", "I-PER"] and tags[6] == "B-LOC" and tags[8:10] == ["B-ORG", "I-ORG"]
+
+    (tmp_path / "a.txt").write_text("قال O\nأوباما B-PER\nفي O\nواشنطن B-LOC\n", encoding="utf-8")
+    assert main(["eval", "ner", "--tagger", "fast", "--test", str(tmp_path)]) == 0
+    micro = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("micro")).split()
+    assert float(micro[3]) == 100.0
+
+    text = "وصل الرئيس العراقي إلى بغداد أمس، وقال الأمين العام للأمم المتحدة إن الوضع خطير."
+    doc = Document(id="t", path="t", text=text)
+    doc.sentences = split(text)
+    found = {(m.text, m.type) for m in create(tagger="fast")(doc).mentions}
+    assert ("بغداد", "LOC") in found and ("الأمم المتحدة", "ORG") in found
+
+
+def test_unknown_tagger_kind_is_refused():
+    from marsad.nlp.ner import default_tagger
+
+    with pytest.raises(ValueError, match="accurate, fast, crf"):
+        default_tagger("fastest")

@@ -35,19 +35,23 @@ def register(sub) -> None:
                    help="with --neural: networks of consecutive seeds per language model, all merged into the shipped tagger (default: train.MEMBERS)")
     p.add_argument("--silver-docs", type=int, default=None,
                    help="with --neural: ANT articles a teacher network tags for the shipped student (0: ship the teacher)")
+    p.add_argument("--fast", action="store_true",
+                   help="distil the shipped networks into the fast student, kept beside them (needs the `train` extra)")
     p.set_defaults(func=run_train)
 
 
 def _consistency_option(p) -> None:
     p.add_argument("--no-consistency", action="store_true",
                    help="tag each sentence alone (by default a name tagged once is tagged where it recurs nearby)")
+    p.add_argument("--tagger", choices=["accurate", "fast", "crf"], default="accurate",
+                   help="accurate: the merged networks (default); fast: their distilled student; crf: the CRF")
 
 
 def _tag_file(sentences: list[list[str]], args) -> list[list[str]]:
     from marsad.nlp.ner import default_tagger
     from marsad.nlp.ner.consistency import propagate
 
-    tagger = default_tagger()
+    tagger = default_tagger(args.tagger)
     tags = tagger.tag_many(sentences) if hasattr(tagger, "tag_many") else [tagger.tag(w) for w in sentences]
     return tags if args.no_consistency else propagate(sentences, tags)
 
@@ -93,6 +97,11 @@ def run_train(args) -> int:
     from marsad.nlp.ner.train import train
     from marsad.paths import require_shared
 
+    if args.fast:
+        from marsad.nlp.ner.neural.distill import train as train_student
+
+        print(json.dumps(train_student(require_shared(), seed=args.seed), indent=1))
+        return 0
     if args.neural:
         from marsad.nlp.ner.neural.train import MEMBERS, SILVER_DOCS
         from marsad.nlp.ner.neural.train import train as train_neural

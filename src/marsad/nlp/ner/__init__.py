@@ -13,14 +13,30 @@ from marsad.nlp.ner.tagger import default_tagger as crf_tagger
 from marsad.text.normalize import fold
 from marsad.text.tokens import skip_letters, strip_proclitics
 
-__all__ = ["NerTagger", "create", "default_tagger", "mentions"]
+__all__ = ["TAGGERS", "NerTagger", "create", "default_tagger", "mentions"]
 
 _LOWERCASE_LATIN = re.compile(r"[a-z][a-z0-9 .\-_=]*")
 
 
-@lru_cache(maxsize=1)
-def default_tagger():
-    """The neural tagger (BiLSTM-CRF, ``marsad train ner --neural``) when its model is shipped, else the CRF."""
+TAGGERS = ("accurate", "fast", "crf")
+
+
+@lru_cache(maxsize=None)
+def default_tagger(kind: str = "accurate"):
+    """The shipped tagger of a kind (``TAGGERS``).
+
+    accurate: the merged BiLSTM-CRF networks (``marsad train ner --neural``) when shipped, else
+    the CRF; fast: their student distilled for speed (``marsad.nlp.ner.neural.distill``);
+    crf: the CRF (``marsad train ner``).
+    """
+    if kind == "crf":
+        return crf_tagger()
+    if kind == "fast":
+        from marsad.nlp.ner.neural.fast import default_fast_tagger
+
+        return default_fast_tagger()
+    if kind != "accurate":
+        raise ValueError(f"unknown NER tagger {kind!r}: choose one of {', '.join(TAGGERS)}")
     from marsad.nlp.ner.neural import default_neural_tagger, has_model
 
     return default_neural_tagger() if has_model() else crf_tagger()
@@ -54,8 +70,9 @@ def mentions(text: str, tokens: list[Token], tags: list[str], tagger: NerTagger)
     return out
 
 
-def create():
-    tagger = default_tagger()
+def create(tagger: str = "accurate"):
+    """The NER component; ``tagger``: which shipped tagger (``TAGGERS``) the pipeline uses."""
+    tagger = default_tagger(tagger)
     tag_many = getattr(tagger, "tag_many", None)
     ready: dict[tuple[str, ...], list[str]] = {}
 

@@ -114,8 +114,13 @@ class Featurizer:
                 self._cache[surface] = hit
         return hit
 
-    def word(self, surface: str) -> tuple[str, list[str], dict[int, list[str]]]:
-        """(stem, features at position 0, features by window offset) of one word, uncached."""
+    def word(self, surface: str, lexical: bool = True) -> tuple[str, list[str], dict[int, list[str]]]:
+        """(stem, features at position 0, features by window offset) of one word, uncached.
+
+        ``lexical=False`` leaves out the features that spell the word (its form, stem and
+        affixes) and the window features, for a reader that has the word's vector and
+        characters (the neural tagger): the others come out the same, in the same order.
+        """
         res = self.res
         w = fold(surface) or surface
         prefix, stem = self.split(w)
@@ -133,21 +138,12 @@ class Featurizer:
         gaz = res.gaz_tokens.get(stem) or res.gaz_tokens.get(bare) or res.gaz_tokens.get(w) or frozenset()
         trig = res.triggers.get(bare) or res.triggers.get(stem) or res.triggers.get(w)
         f = self.freq(w) + (self.freq(stem) if stem != w else 0)
-        core = [
-            "w=" + w,
-            "b=" + bare,
-            "p=" + prefix,
-            "sh=" + shape,
-            "al=" + str(stem.startswith(_ARTICLE)),
-            "s1=" + bare[-1:],
-            "s2=" + bare[-2:],
-            "s3=" + bare[-3:],
-            "p2=" + bare[:2],
-            "p3=" + bare[:3],
-            "len=" + str(min(len(bare), 10)),
-            "fq=" + str(int(math.log2(f + 1))),
-        ]
-        if stem != w:
+        core = ["w=" + w, "b=" + bare] if lexical else []
+        core += ["p=" + prefix, "sh=" + shape, "al=" + str(stem.startswith(_ARTICLE))]
+        if lexical:
+            core += ["s1=" + bare[-1:], "s2=" + bare[-2:], "s3=" + bare[-3:], "p2=" + bare[:2], "p3=" + bare[:3]]
+        core += ["len=" + str(min(len(bare), 10)), "fq=" + str(int(math.log2(f + 1)))]
+        if lexical and stem != w:
             core.append("s=" + stem)
         if cl:
             core += ["c1=" + cl[1], "c2=" + cl[2], "c3=" + cl[3]]
@@ -166,6 +162,8 @@ class Featurizer:
         nisba = self._nisba(bare)
         if nisba:
             core.append("nisba=LOC")
+        if not lexical:
+            return stem, core, {}
         ctx_keys = ["w=" + w, "b=" + bare, "g=" + ",".join(sorted(gaz)), "t=" + (trig or "")]
         if cl:
             ctx_keys += ["c2=" + cl[2], "c3=" + cl[3]]

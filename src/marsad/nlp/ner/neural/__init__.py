@@ -59,7 +59,7 @@ class Encoder:
     def features(self, words: list[str]) -> list[list[str]]:
         return [[f for f in fs if f.split("=", 1)[0] in FEATURE_KEYS] for fs in self.featurizer.sentence(words)]
 
-    def _word(self, word: str) -> tuple[int, tuple[int, ...], tuple[int, ...], str, frozenset[str]]:
+    def word(self, word: str) -> tuple[int, tuple[int, ...], tuple[int, ...], str, frozenset[str]]:
         """(word id, character ids, ids of the word's own features, stem, types it cannot continue)
         of one surface form.
 
@@ -69,11 +69,11 @@ class Encoder:
         hit = self._cache.get(word)
         if hit is None:
             norm = fold(word) or word
-            stem, core, _ = self.featurizer.word(word)
+            stem, core, _ = self.featurizer.word(word, lexical=False)
             hit = (
                 word_id(self.words, norm),
                 tuple(self.chars.get(c, UNK) for c in norm[:MAX_CHARS]),
-                tuple(self.feats[f] for f in core if f.split("=", 1)[0] in FEATURE_KEYS and f in self.feats),
+                tuple(self.feats[f] for f in core if f in self.feats),
                 stem,
                 _TYPES if "t=ORG" in core and "p=و" in core else _PER if "p=و" in core else _NONE,
             )
@@ -81,12 +81,16 @@ class Encoder:
                 self._cache[word] = hit
         return hit
 
-    def encode(self, words: list[str]) -> tuple[list[int], list[list[int]], list[list[int]]]:
-        info = [self._word(w) for w in words]
+    def split(self, words: list[str]) -> tuple[list[tuple], list[list[int]]]:
+        """Each word's own encoding (``word``) and the ids of its multi-word name-list matches."""
+        info = [self.word(w) for w in words]
         phrases: list[list[str]] = [[] for _ in words]
         self.featurizer.phrases([x[3] for x in info], phrases)
-        fid = [[*x[2], *(self.feats[f] for f in gp if f in self.feats)] for x, gp in zip(info, phrases)]
-        return [x[0] for x in info], [list(x[1]) for x in info], fid
+        return info, [[self.feats[f] for f in gp if f in self.feats] for gp in phrases]
+
+    def encode(self, words: list[str]) -> tuple[list[int], list[list[int]], list[list[int]]]:
+        info, phrases = self.split(words)
+        return [x[0] for x in info], [list(x[1]) for x in info], [[*x[2], *gp] for x, gp in zip(info, phrases)]
 
     def breaks(self, words: list[str]) -> list[tuple[int, frozenset[str]]]:
         """(position, entity types it cannot continue) of each word that breaks a name (it may begin one).
@@ -98,7 +102,7 @@ class Encoder:
         times and continues it once. Organisation names themselves hold و (حزب
         العدالة والتنمية), so only their heads break them.
         """
-        return [(j, info[4]) for j, info in enumerate(map(self._word, words)) if info[4]]
+        return [(j, info[4]) for j, info in enumerate(map(self.word, words)) if info[4]]
 
 
 def pad_batch(encoded: list[tuple[list[int], list[list[int]], list[list[int]]]]) -> dict[str, np.ndarray]:
@@ -169,36 +173,56 @@ class NeuralNerTagger:
         return self.tag_many([words])[0]
 
     def tag_many(self, sentences: list[list[str]], batch_size: int = BATCH) -> list[list[str]]:
-        """Tags for many sentences, batched; each gets the tags it gets alone.
+        """Tags for many sentences, batched; each gets the tags it gets alone."""
+        return decode(self, sentences, self.emissions_many(sentences, batch_size))
+
+    def emissions_many(self, sentences: list[list[str]], batch_size: int = BATCH) -> list[np.ndarray]:
+        """The network's emissions [T, tags] of each sentence (empty ones: [0, tags]).
 
         The character CNN max-pools over the padding after a word too, so a batch
         only holds sentences whose longest word has the same length: padding
         them all to a longer word would change their emissions. Within that,
         sentences are sorted by length so that little padding is computed.
         """
-        out: list[list[str]] = [[] for _ in sentences]
+        out = [np.zeros((0, len(self.tags)), np.float32) for _ in sentences]
         encoded = {i: self.encoder.encode(s) for i, s in enumerate(sentences) if s}
         width = {i: max(1, max(len(c) for c in e[1])) for i, e in encoded.items()}
         order = sorted(encoded, key=lambda i: (width[i], len(sentences[i])))
-        inside = {t[2:]: j for j, t in enumerate(self.tags) if t.startswith("I-")}
-        begin = {typ: self.tags.index("B-" + typ) for typ in inside}
         for _, group in itertools.groupby(order, key=width.__getitem__):
             group = list(group)
             for s in range(0, len(group), batch_size):
                 idx = group[s : s + batch_size]
-                inputs = pad_batch([encoded[i] for i in idx])
-                (emissions,) = self.session.run(None, inputs)
+                (emissions,) = self.session.run(None, pad_batch([encoded[i] for i in idx]))
                 for k, i in enumerate(idx):
-                    # Where a name cannot go on, what the network gives to going on goes to beginning.
-                    for j, types in self.encoder.breaks(sentences[i]):
-                        for typ in types:
-                            row = emissions[k, j]
-                            row[begin[typ]] = max(row[begin[typ]], row[inside[typ]])
-                            row[inside[typ]] = -1e4
-                paths = viterbi_batch(emissions, inputs["lengths"], self.trans, self.start, self.end)
-                for i, path in zip(idx, paths):
-                    out[i] = [self.tags[j] for j in path]
+                    out[i] = emissions[k, : len(sentences[i])]
         return out
+
+
+def decode(tagger, sentences: list[list[str]], emissions: list[np.ndarray], batch_size: int = 64) -> list[list[str]]:
+    """IOB2 tags from each sentence's emissions, by ``tagger``'s CRF transitions.
+
+    Where a name cannot go on (``Encoder.breaks``), what the network gives to going
+    on goes to beginning. Sentences are decoded in length-sorted batches.
+    """
+    tags = tagger.tags
+    inside = {t[2:]: j for j, t in enumerate(tags) if t.startswith("I-")}
+    begin = {typ: tags.index("B-" + typ) for typ in inside}
+    out: list[list[str]] = [[] for _ in sentences]
+    order = sorted((i for i, s in enumerate(sentences) if s), key=lambda i: len(sentences[i]))
+    for s in range(0, len(order), batch_size):
+        idx = order[s : s + batch_size]
+        lengths = np.array([len(sentences[i]) for i in idx])
+        batch = np.zeros((len(idx), lengths[-1], len(tags)), np.float32)
+        for k, i in enumerate(idx):
+            batch[k, : lengths[k]] = emissions[i]
+            for j, types in tagger.encoder.breaks(sentences[i]):
+                for typ in types:
+                    row = batch[k, j]
+                    row[begin[typ]] = max(row[begin[typ]], row[inside[typ]])
+                    row[inside[typ]] = -1e4
+        for i, path in zip(idx, viterbi_batch(batch, lengths, tagger.trans, tagger.start, tagger.end)):
+            out[i] = [tags[j] for j in path]
+    return out
 
 
 def has_model(folder: Path | None = None) -> bool:

@@ -112,3 +112,64 @@ class CRF(nn.Module):
             alpha = torch.where(m.unsqueeze(1), nxt, alpha)
         gold = gold + self.end[last]
         return (torch.logsumexp(alpha + self.end, dim=1) - gold).mean()
+
+
+class FastEmitter(nn.Module):
+    """A student built for speed: what depends on a word alone (its vector, characters and own
+    features) is one ``width``-wide vector that the runtime computes once per word form; the
+    context is read by dilated convolutions over those vectors plus the phrase features.
+
+    Padding never reaches a real position (characters are max-pooled under a mask, and each
+    convolution's output is zeroed past the sentence), so a sentence gets the same emissions
+    in any batch.
+    """
+
+    def __init__(self, vectors: torch.Tensor, n_chars: int, n_feats: int, n_phrases: int, n_tags: int, char_dim: int = 32,
+                 char_filters: int = 64, feat_dim: int = 48, width: int = 128, dilations: tuple[int, ...] = (1, 2, 4),
+                 dropout: float = 0.3, word_dropout: float = 0.1):
+        super().__init__()
+        self.word_dropout = word_dropout
+        self.words = nn.Embedding.from_pretrained(vectors, freeze=True, padding_idx=0)
+        self.chars = nn.Embedding(n_chars, char_dim, padding_idx=0)
+        self.conv = nn.Conv1d(char_dim, char_filters, kernel_size=3, padding=1)
+        self.feats = nn.Embedding(n_feats, feat_dim, padding_idx=0)
+        self.type_proj = nn.Linear(vectors.shape[1] + char_filters + feat_dim, width)
+        self.phrases = nn.Embedding(n_phrases, width, padding_idx=0)
+        self.context = nn.ModuleList(nn.Conv1d(width, width, kernel_size=3, padding=d, dilation=d) for d in dilations)
+        self.drop = nn.Dropout(dropout)
+        self.out = nn.Linear(width, n_tags)
+
+    def types(self, words, chars, feats):
+        """[N, width] from one word form per row: word ids [N], character ids [N, C], own features [N, F]."""
+        ch = self.conv(self.chars(chars).transpose(1, 2))
+        ch = ch.masked_fill((chars == 0).unsqueeze(1), -1e4).max(dim=2).values.clamp(min=0.0)
+        parts = [self.words(words), ch, self.feats(feats).sum(dim=1)]
+        return torch.tanh(self.type_proj(torch.cat(parts, dim=1)))
+
+    def emissions(self, reps, phrases, lengths):
+        """[B, T, tags] from the word vectors [B, T, width], phrase features [B, T, P] and lengths [B]."""
+        mask = (torch.arange(reps.shape[1]).unsqueeze(0) < lengths.unsqueeze(1)).unsqueeze(1).to(reps.dtype)
+        x = (reps + self.phrases(phrases).sum(dim=2)).transpose(1, 2) * mask
+        for conv in self.context:
+            x = x + torch.relu(conv(self.drop(x))) * mask
+        return self.out(self.drop(x.transpose(1, 2)))
+
+    def forward(self, words, chars, feats, phrases, lengths):
+        b, t, c = chars.shape
+        if self.training and self.word_dropout:
+            hide = (torch.rand(words.shape) < self.word_dropout) & (words > 1)
+            words = torch.where(hide, torch.ones_like(words), words)
+        reps = self.types(words.reshape(b * t), chars.reshape(b * t, c), feats.reshape(b * t, -1)).reshape(b, t, -1)
+        return self.emissions(reps, phrases, lengths)
+
+
+class Method(nn.Module):
+    """One method of a module as a module of its own, to export that part alone."""
+
+    def __init__(self, owner: nn.Module, name: str):
+        super().__init__()
+        self.owner = owner
+        self.name = name
+
+    def forward(self, *args):
+        return getattr(self.owner, self.name)(*args)

@@ -1,0 +1,196 @@
+"""The fast tagger: a student of the shipped networks (``distill``) run by onnxruntime, no torch.
+
+Two graphs: one turns a word form (its vector, characters and own features) into a
+vector, computed once per distinct form and kept (news repeats its words a lot); the
+other reads a sentence's vectors and phrase features through dilated convolutions and
+gives the emissions, decoded by the teacher's CRF transitions and decoding rules.
+The student lives in its teacher's folder: it reads the same word list, feature tables,
+inventories and transitions (``meta.json``); ``student.json`` holds what is its own.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from marsad.nlp.ner.features import Featurizer, Resources
+from marsad.nlp.ner.neural import (
+    CACHE_WORDS, META_NAME, MODEL_NAME, RESOURCE_FILES, WORDS_NAME, Encoder, decode, neural_dir,
+)
+
+TYPES_NAME = "student_types.onnx"
+CONTEXT_NAME = "student_context.onnx"
+STUDENT_META = "student.json"
+# Sentences per run of the context graph.
+BATCH = 64
+# Distinct word forms given their vector per run of the word graph.
+FORMS = 512
+
+
+class FastNerTagger:
+    def __init__(self, folder: Path | None = None, threads: int = 1):
+        import onnxruntime as ort
+
+        folder = folder or neural_dir()
+        for name in (TYPES_NAME, CONTEXT_NAME, STUDENT_META):
+            if not (folder / name).exists():
+                raise FileNotFoundError(f"fast NER model missing: {folder / name}; run `python -m marsad.nlp.ner.neural.distill`")
+        meta = json.loads((folder / META_NAME).read_text(encoding="utf-8"))
+        own = json.loads((folder / STUDENT_META).read_text(encoding="utf-8"))
+        words = (folder / WORDS_NAME).read_text(encoding="utf-8").split("\n")[: meta["n_words"]]
+        self.featurizer = Featurizer(Resources.load(folder))
+        self.encoder = Encoder(self.featurizer, words, meta["chars"], meta["feats"])
+        self.phrase_ids = phrase_index(self.encoder, own["phrases"])
+        self.tags = meta["tags"]
+        self.trans = np.asarray(meta["transitions"], np.float32)
+        self.start = np.asarray(meta["start"], np.float32)
+        self.end = np.asarray(meta["end"], np.float32)
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = threads
+        opts.inter_op_num_threads = 1
+        self.types = ort.InferenceSession(str(folder / TYPES_NAME), opts, providers=["CPUExecutionProvider"])
+        self.context = ort.InferenceSession(str(folder / CONTEXT_NAME), opts, providers=["CPUExecutionProvider"])
+        self._row: dict[str, int] = {}  # word form -> its row in _table (row 0: padding)
+        self._table = np.zeros((1, own["width"]), np.float32)
+
+    def tag(self, words: list[str]) -> list[str]:
+        """IOB2 tags (PER, ORG, LOC, MISC) for one sentence's tokens."""
+        return self.tag_many([words])[0]
+
+    def tag_many(self, sentences: list[list[str]], batch_size: int = BATCH) -> list[list[str]]:
+        """Tags for many sentences; each gets the tags it gets alone (padding is masked)."""
+        return decode(self, sentences, self.emissions_many(sentences, batch_size))
+
+    def emissions_many(self, sentences: list[list[str]], batch_size: int = BATCH) -> list[np.ndarray]:
+        out = [np.zeros((0, len(self.tags)), np.float32) for _ in sentences]
+        ids_of = self.phrase_ids
+        phrases = {i: [[ids_of[f] for f in fs if f in ids_of] for fs in self.encoder.split(s)[1]]
+                   for i, s in enumerate(sentences) if s}
+        rows = self._rows_of({w for i in phrases for w in sentences[i]})
+        order = sorted(phrases, key=lambda i: len(sentences[i]))
+        for s in range(0, len(order), batch_size):
+            idx = order[s : s + batch_size]
+            t = len(sentences[idx[-1]])
+            p = max(1, max(len(x) for i in idx for x in phrases[i]))
+            ids = np.zeros((len(idx), t), np.int64)
+            phrase_ids = np.zeros((len(idx), t, p), np.int64)
+            for k, i in enumerate(idx):
+                ids[k, : len(sentences[i])] = [rows[w] for w in sentences[i]]
+                for j, ps in enumerate(phrases[i]):
+                    phrase_ids[k, j, : len(ps)] = ps
+            lengths = np.array([len(sentences[i]) for i in idx], np.int64)
+            (emissions,) = self.context.run(None, {"vectors": self._table[ids], "phrases": phrase_ids, "lengths": lengths})
+            for k, i in enumerate(idx):
+                out[i] = emissions[k, : lengths[k]]
+        return out
+
+    def _rows_of(self, forms: set[str]) -> dict[str, int]:
+        """Each form's row in the vector table, computing the vectors of forms not met before."""
+        new = sorted(f for f in forms if f not in self._row)
+        if len(self._row) + len(new) > CACHE_WORDS:
+            self._row, self._table = {}, self._table[:1]
+            new = sorted(forms)
+        vectors = [self._table]
+        for s in range(0, len(new), FORMS):
+            chunk = [self.encoder.word(w) for w in new[s : s + FORMS]]
+            c = max(len(x[1]) for x in chunk)
+            f = max(1, max(len(x[2]) for x in chunk))
+            chars = np.zeros((len(chunk), c), np.int64)
+            feats = np.zeros((len(chunk), f), np.int64)
+            for k, x in enumerate(chunk):
+                chars[k, : len(x[1])] = x[1]
+                feats[k, : len(x[2])] = x[2]
+            words = np.array([x[0] for x in chunk], np.int64)
+            vectors.append(self.types.run(None, {"words": words, "chars": chars, "feats": feats})[0])
+        base = len(self._table)
+        self._row.update((w, base + k) for k, w in enumerate(new))
+        self._table = np.concatenate(vectors)
+        return {w: self._row[w] for w in forms}
+
+
+def has_model(folder: Path | None = None) -> bool:
+    folder = folder or neural_dir()
+    return all((folder / name).exists() for name in (TYPES_NAME, CONTEXT_NAME, STUDENT_META))
+
+
+def phrase_index(encoder: Encoder, phrases: list[str]) -> dict[int, int]:
+    """The student's own ids (from 1) of the teacher's multi-word name-list features, by the teacher's ids."""
+    return {encoder.feats[f]: k for k, f in enumerate(phrases, 1) if f in encoder.feats}
+
+
+def phrase_features(feats: list[str]) -> list[str]:
+    """The multi-word name-list features (``gp=``) among a tagger's features."""
+    return [f for f in feats if f.startswith("gp=")]
+
+
+@lru_cache(maxsize=1)
+def default_fast_tagger() -> FastNerTagger:
+    return FastNerTagger()
+
+
+def word_matrix(teacher: Path) -> tuple[list[str], np.ndarray]:
+    """The word list and word vectors of the tagger in ``teacher``, as int8 storage gives them (needs ``onnx``)."""
+    import onnx
+    from onnx import numpy_helper
+
+    meta = json.loads((teacher / META_NAME).read_text(encoding="utf-8"))
+    words = (teacher / WORDS_NAME).read_text(encoding="utf-8").split("\n")[: meta["n_words"]]
+    model = onnx.load(str(teacher / MODEL_NAME))
+    tables = [t for t in model.graph.initializer if len(t.dims) == 2 and t.dims[0] == len(words)]
+    if not tables:
+        raise ValueError(f"no word matrix of {len(words)} rows in {teacher / MODEL_NAME}")
+    rows, scale = int8_rows(numpy_helper.to_array(tables[0]).astype(np.float32))
+    # What the student trains with is what its int8 graph gives back (``_quantize_words``).
+    return words, rows.astype(np.float32) * scale
+
+
+def write_folder(out: Path, teacher: Path, width: int, phrases: list[str]) -> None:
+    """Beside the student's graphs in ``out``: what it reads of its teacher (copied unless ``out`` is
+    the teacher's folder) and its own meta; the word matrix in the word graph is stored as int8 rows
+    with a scale each."""
+    if out.resolve() != teacher.resolve():
+        for name in RESOURCE_FILES + (WORDS_NAME, META_NAME):
+            shutil.copy(teacher / name, out / name)
+    meta = json.loads((teacher / META_NAME).read_text(encoding="utf-8"))
+    own = {"width": width, "phrases": phrases}
+    (out / STUDENT_META).write_text(json.dumps(own, ensure_ascii=False) + "\n", encoding="utf-8")
+    _quantize_words(out / TYPES_NAME, meta["n_words"])
+
+
+def int8_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``matrix`` as int8 rows and a scale per row ([n, 1]), their product close to it."""
+    scale = np.maximum(np.abs(matrix).max(axis=1, keepdims=True), 1e-9).astype(np.float32) / np.float32(127.0)
+    return np.round(matrix / scale).astype(np.int8), scale
+
+
+def _quantize_words(path: Path, n_words: int) -> None:
+    """Store the word matrix of the graph at ``path`` as int8 with a float scale per row:
+    a quarter of the size, and only the looked-up rows are widened again."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    model = onnx.load(str(path))
+    graph = model.graph
+    table = next(t for t in graph.initializer if len(t.dims) == 2 and t.dims[0] == n_words)
+    rows, scale = int8_rows(numpy_helper.to_array(table))
+    graph.initializer.remove(table)
+    graph.initializer.extend([numpy_helper.from_array(rows, table.name + "_int8"),
+                              numpy_helper.from_array(scale.astype(np.float32), table.name + "_scale")])
+    nodes = []
+    for node in graph.node:
+        if node.op_type == "Gather" and node.input[0] == table.name:
+            ids, out = node.input[1], node.output[0]
+            nodes += [helper.make_node("Gather", [table.name + "_int8", ids], [out + "_int8"], axis=0),
+                      helper.make_node("Cast", [out + "_int8"], [out + "_wide"], to=TensorProto.FLOAT),
+                      helper.make_node("Gather", [table.name + "_scale", ids], [out + "_scale"], axis=0),
+                      helper.make_node("Mul", [out + "_wide", out + "_scale"], [out])]
+        else:
+            nodes.append(node)
+    del graph.node[:]
+    graph.node.extend(nodes)
+    onnx.checker.check_model(model)
+    onnx.save(model, str(path))
