@@ -302,9 +302,9 @@ def test_fast_tagger_runs_the_exported_student_as_torch_does(tmp_path):
     assert got[-1].shape == (0, 9)
     # Each sentence gets alone what it gets in a batch, and again once its words are known.
     assert [fast.tag(s) for s in FAST_SENTENCES] == fast.tag_many(FAST_SENTENCES) == fast.tag_many(FAST_SENTENCES)
-    rows = len(fast._table)
+    rows = fast._size
     fast.tag_many(FAST_SENTENCES[:2])
-    assert len(fast._table) == rows
+    assert fast._size == rows == 1 + len({w for s in FAST_SENTENCES for w in s})
     # The word matrix is stored as int8 rows with a scale each.
     stored = {i.name: i.data_type for i in onnx.load(str(tmp_path / "fast" / "student_types.onnx")).graph.initializer}
     assert sum(t == onnx.TensorProto.INT8 for t in stored.values()) == 1

@@ -55,7 +55,8 @@ class FastNerTagger:
         self.types = ort.InferenceSession(str(folder / TYPES_NAME), opts, providers=["CPUExecutionProvider"])
         self.context = ort.InferenceSession(str(folder / CONTEXT_NAME), opts, providers=["CPUExecutionProvider"])
         self._row: dict[str, int] = {}  # word form -> its row in _table (row 0: padding)
-        self._table = np.zeros((1, own["width"]), np.float32)
+        self._table = np.zeros((1024, own["width"]), np.float32)
+        self._size = 1  # rows in use
 
     def tag(self, words: list[str]) -> list[str]:
         """IOB2 tags (PER, ORG, LOC, MISC) for one sentence's tokens."""
@@ -92,23 +93,26 @@ class FastNerTagger:
         """Each form's row in the vector table, computing the vectors of forms not met before."""
         new = sorted(f for f in forms if f not in self._row)
         if len(self._row) + len(new) > CACHE_WORDS:
-            self._row, self._table = {}, self._table[:1]
+            self._row, self._size = {}, 1
             new = sorted(forms)
-        vectors = [self._table]
+        if self._size + len(new) > len(self._table):
+            # Grown by doubling, so that adding a few forms per call does not copy the table each time.
+            grown = np.zeros((max(2 * len(self._table), self._size + len(new)), self._table.shape[1]), np.float32)
+            grown[: self._size] = self._table[: self._size]
+            self._table = grown
         for s in range(0, len(new), FORMS):
-            chunk = [self.encoder.word(w) for w in new[s : s + FORMS]]
-            c = max(len(x[1]) for x in chunk)
-            f = max(1, max(len(x[2]) for x in chunk))
-            chars = np.zeros((len(chunk), c), np.int64)
-            feats = np.zeros((len(chunk), f), np.int64)
-            for k, x in enumerate(chunk):
+            chunk = new[s : s + FORMS]
+            info = [self.encoder.word(w) for w in chunk]
+            chars = np.zeros((len(info), max(len(x[1]) for x in info)), np.int64)
+            feats = np.zeros((len(info), max(1, max(len(x[2]) for x in info))), np.int64)
+            for k, x in enumerate(info):
                 chars[k, : len(x[1])] = x[1]
                 feats[k, : len(x[2])] = x[2]
-            words = np.array([x[0] for x in chunk], np.int64)
-            vectors.append(self.types.run(None, {"words": words, "chars": chars, "feats": feats})[0])
-        base = len(self._table)
-        self._row.update((w, base + k) for k, w in enumerate(new))
-        self._table = np.concatenate(vectors)
+            words = np.array([x[0] for x in info], np.int64)
+            (vectors,) = self.types.run(None, {"words": words, "chars": chars, "feats": feats})
+            self._table[self._size : self._size + len(chunk)] = vectors
+            self._row.update((w, self._size + k) for k, w in enumerate(chunk))
+            self._size += len(chunk)
         return {w: self._row[w] for w in forms}
 
 

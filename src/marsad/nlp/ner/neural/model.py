@@ -125,8 +125,8 @@ class FastEmitter(nn.Module):
     """
 
     def __init__(self, vectors: torch.Tensor, n_chars: int, n_feats: int, n_phrases: int, n_tags: int, char_dim: int = 32,
-                 char_filters: int = 64, feat_dim: int = 48, width: int = 128, dilations: tuple[int, ...] = (1, 2, 4),
-                 dropout: float = 0.3, word_dropout: float = 0.1):
+                 char_filters: int = 64, feat_dim: int = 48, width: int = 128, dilations: tuple[int, ...] = (1, 2, 4, 1),
+                 dropout: float = 0.2, word_dropout: float = 0.1):
         super().__init__()
         self.word_dropout = word_dropout
         self.words = nn.Embedding.from_pretrained(vectors, freeze=True, padding_idx=0)
