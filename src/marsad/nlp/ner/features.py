@@ -74,7 +74,7 @@ class Featurizer:
         self.res = res
         self._cache: dict[str, tuple[str, list[str], dict[int, list[str]]]] = {}
         # Words that start a multi-word name: elsewhere no phrase lookup is needed.
-        self._phrase_heads = frozenset(p.split(" ", 1)[0] for p in res.gaz_phrases)
+        self.phrase_heads = frozenset(p.split(" ", 1)[0] for p in res.gaz_phrases)
 
     def freq(self, word: str) -> int:
         entry = self.res.clusters.get(word)
@@ -205,7 +205,7 @@ class Featurizer:
         phrases = self.res.gaz_phrases
         i, n = 0, len(stems)
         while i < n:
-            if stems[i] not in self._phrase_heads:
+            if stems[i] not in self.phrase_heads:
                 i += 1
                 continue
             for length in range(min(_MAX_PHRASE, n - i), 1, -1):

@@ -198,11 +198,13 @@ class NeuralNerTagger:
         return out
 
 
-def decode(tagger, sentences: list[list[str]], emissions: list[np.ndarray], batch_size: int = 64) -> list[list[str]]:
+def decode(tagger, sentences: list[list[str]], emissions: list[np.ndarray],
+           breaks: list[list[tuple[int, frozenset[str]]]] | None = None, batch_size: int = 64) -> list[list[str]]:
     """IOB2 tags from each sentence's emissions, by ``tagger``'s CRF transitions.
 
-    Where a name cannot go on (``Encoder.breaks``), what the network gives to going
-    on goes to beginning. Sentences are decoded in length-sorted batches.
+    Where a name cannot go on (``breaks``, by default ``Encoder.breaks`` of each sentence),
+    what the network gives to going on goes to beginning. Sentences are decoded in
+    length-sorted batches.
     """
     tags = tagger.tags
     inside = {t[2:]: j for j, t in enumerate(tags) if t.startswith("I-")}
@@ -215,7 +217,7 @@ def decode(tagger, sentences: list[list[str]], emissions: list[np.ndarray], batc
         batch = np.zeros((len(idx), lengths[-1], len(tags)), np.float32)
         for k, i in enumerate(idx):
             batch[k, : lengths[k]] = emissions[i]
-            for j, types in tagger.encoder.breaks(sentences[i]):
+            for j, types in tagger.encoder.breaks(sentences[i]) if breaks is None else breaks[i]:
                 for typ in types:
                     row = batch[k, j]
                     row[begin[typ]] = max(row[begin[typ]], row[inside[typ]])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,7 +45,8 @@ class FastNerTagger:
         words = (folder / WORDS_NAME).read_text(encoding="utf-8").split("\n")[: meta["n_words"]]
         self.featurizer = Featurizer(Resources.load(folder))
         self.encoder = Encoder(self.featurizer, words, meta["chars"], meta["feats"])
-        self.phrase_ids = phrase_index(self.encoder, own["phrases"])
+        # The student's ids (from 1) of the multi-word name-list features, by name.
+        self.phrase_ids = {f: k for k, f in enumerate(own["phrases"], 1) if f in self.encoder.feats}
         self.tags = meta["tags"]
         self.trans = np.asarray(meta["transitions"], np.float32)
         self.start = np.asarray(meta["start"], np.float32)
@@ -57,6 +59,9 @@ class FastNerTagger:
         self._row: dict[str, int] = {}  # word form -> its row in _table (row 0: padding)
         self._table = np.zeros((1024, own["width"]), np.float32)
         self._size = 1  # rows in use
+        # By row: the form's stem (for the name-list phrases) and the types it cannot continue.
+        self._stems: list[str] = [""]
+        self._breaks: list[frozenset[str]] = [frozenset()]
 
     def tag(self, words: list[str]) -> list[str]:
         """IOB2 tags (PER, ORG, LOC, MISC) for one sentence's tokens."""
@@ -64,26 +69,39 @@ class FastNerTagger:
 
     def tag_many(self, sentences: list[list[str]], batch_size: int = BATCH) -> list[list[str]]:
         """Tags for many sentences; each gets the tags it gets alone (padding is masked)."""
-        return decode(self, sentences, self.emissions_many(sentences, batch_size))
+        rows = self._rows_of({w for s in sentences for w in s})
+        rows_by_sentence = [[rows[w] for w in s] for s in sentences]
+        breaks = [[(j, self._breaks[r]) for j, r in enumerate(rs) if self._breaks[r]] for rs in rows_by_sentence]
+        return decode(self, sentences, self._emissions(rows_by_sentence, batch_size), breaks)
 
     def emissions_many(self, sentences: list[list[str]], batch_size: int = BATCH) -> list[np.ndarray]:
-        out = [np.zeros((0, len(self.tags)), np.float32) for _ in sentences]
-        ids_of = self.phrase_ids
-        phrases = {i: [[ids_of[f] for f in fs if f in ids_of] for fs in self.encoder.split(s)[1]]
-                   for i, s in enumerate(sentences) if s}
-        rows = self._rows_of({w for i in phrases for w in sentences[i]})
-        order = sorted(phrases, key=lambda i: len(sentences[i]))
+        """The student's emissions [T, tags] of each sentence (empty ones: [0, tags])."""
+        rows = self._rows_of({w for s in sentences for w in s})
+        return self._emissions([[rows[w] for w in s] for s in sentences], batch_size)
+
+    def _emissions(self, rows_by_sentence: list[list[int]], batch_size: int) -> list[np.ndarray]:
+        out = [np.zeros((0, len(self.tags)), np.float32) for _ in rows_by_sentence]
+        heads, ids_of = self.featurizer.phrase_heads, self.phrase_ids
+        order = sorted((i for i, rs in enumerate(rows_by_sentence) if rs), key=lambda i: len(rows_by_sentence[i]))
         for s in range(0, len(order), batch_size):
             idx = order[s : s + batch_size]
-            t = len(sentences[idx[-1]])
-            p = max(1, max(len(x) for i in idx for x in phrases[i]))
+            t = len(rows_by_sentence[idx[-1]])
             ids = np.zeros((len(idx), t), np.int64)
-            phrase_ids = np.zeros((len(idx), t, p), np.int64)
+            found: list[tuple[int, int, int]] = []  # (sentence in batch, position, phrase id)
             for k, i in enumerate(idx):
-                ids[k, : len(sentences[i])] = [rows[w] for w in sentences[i]]
-                for j, ps in enumerate(phrases[i]):
-                    phrase_ids[k, j, : len(ps)] = ps
-            lengths = np.array([len(sentences[i]) for i in idx], np.int64)
+                ids[k, : len(rows_by_sentence[i])] = rows_by_sentence[i]
+                stems = [self._stems[r] for r in rows_by_sentence[i]]
+                if heads.isdisjoint(stems):
+                    continue
+                feats: list[list[str]] = [[] for _ in stems]
+                self.featurizer.phrases(stems, feats)
+                found += [(k, j, ids_of[f]) for j, fs in enumerate(feats) for f in fs if f in ids_of]
+            depth = Counter((k, j) for k, j, _ in found)
+            phrase_ids = np.zeros((len(idx), t, max(depth.values(), default=1)), np.int64)
+            for k, j, f in found:
+                depth[k, j] -= 1
+                phrase_ids[k, j, depth[k, j]] = f
+            lengths = np.array([len(rows_by_sentence[i]) for i in idx], np.int64)
             (emissions,) = self.context.run(None, {"vectors": self._table[ids], "phrases": phrase_ids, "lengths": lengths})
             for k, i in enumerate(idx):
                 out[i] = emissions[k, : lengths[k]]
@@ -112,6 +130,9 @@ class FastNerTagger:
             (vectors,) = self.types.run(None, {"words": words, "chars": chars, "feats": feats})
             self._table[self._size : self._size + len(chunk)] = vectors
             self._row.update((w, self._size + k) for k, w in enumerate(chunk))
+            del self._stems[self._size :], self._breaks[self._size :]
+            self._stems += [x[3] for x in info]
+            self._breaks += [x[4] for x in info]
             self._size += len(chunk)
         return {w: self._row[w] for w in forms}
 
@@ -122,7 +143,7 @@ def has_model(folder: Path | None = None) -> bool:
 
 
 def phrase_index(encoder: Encoder, phrases: list[str]) -> dict[int, int]:
-    """The student's own ids (from 1) of the teacher's multi-word name-list features, by the teacher's ids."""
+    """The student's ids (from 1) of the multi-word name-list features, by the teacher's ids."""
     return {encoder.feats[f]: k for k, f in enumerate(phrases, 1) if f in encoder.feats}
 
 
