@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_pipeline.py --limit 1000 --jobs 2
     .venv/bin/python bench/bench_pipeline.py --limit 0 --jobs 2        # all 31,512 articles
+    .venv/bin/python bench/bench_pipeline.py --ner-tagger fast          # the distilled NER student
 
 It runs the same code as ``marsad analyze`` (readers, worker pool, JSON
 serialisation to /dev/null) and prints a Markdown block for docs/benchmarks.md.
@@ -25,7 +26,7 @@ from collections import Counter
 
 from marsad.io import read_paths
 from marsad.paths import require_shared
-from marsad.pipeline import DOCS_PER_BATCH, Pipeline, analyze_stream, document_from_raw
+from marsad.pipeline import DOCS_PER_BATCH, Pipeline, analyze_stream, document_from_raw, load_config, set_options
 
 
 def machine() -> str:
@@ -67,9 +68,9 @@ def cpu_seconds() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
-def stage_times(raws, sample: int) -> tuple[dict[str, float], float]:
+def stage_times(raws, sample: int, config: dict) -> tuple[dict[str, float], float]:
     """(seconds per component, CPU-seconds) over ``sample`` documents, one process, batched as in a run."""
-    pipeline = Pipeline.from_config()
+    pipeline = Pipeline.from_config(config)
     pipeline.timings = {}
     c0 = time.process_time()
     docs = iter(itertools.islice(raws, sample))
@@ -84,7 +85,12 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=1000, help="articles (0 = all)")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--stage-sample", type=int, default=200)
+    parser.add_argument("--pipeline", help="a pipeline configuration JSON file instead of the built-in one")
+    parser.add_argument("--ner-tagger", choices=["accurate", "fast", "crf"], help="the NER component's tagger")
     args = parser.parse_args()
+    config = load_config(args.pipeline)
+    if args.ner_tagger:
+        set_options(config, "ner", tagger=args.ner_tagger)
     corpus = args.corpus or str(require_shared() / "corpus" / "ant")
 
     def raws():
@@ -98,7 +104,7 @@ def main() -> int:
     docs = tokens = 0
     errors: Counter[str] = Counter()
     with open(os.devnull, "w", encoding="utf-8") as sink:
-        for obj in analyze_stream(raws(), jobs=args.jobs):
+        for obj in analyze_stream(raws(), jobs=args.jobs, config=config):
             sink.write(json.dumps(obj, ensure_ascii=False) + "\n")
             docs += 1
             if "error" in obj:
@@ -108,11 +114,12 @@ def main() -> int:
     memory.stop.set()
     memory.join()
     load_after = os.getloadavg()[0]
-    stages, stage_cpu = stage_times(raws(), args.stage_sample)
+    stages, stage_cpu = stage_times(raws(), args.stage_sample, config)
     n_stage = min(args.stage_sample, docs)
     total_stage = sum(stages.values()) or 1.0
     today = dt.date.today().isoformat()
-    print(f"### Pipeline on {docs} ANT articles, {args.jobs} worker(s) — {today}\n")
+    tagger = args.ner_tagger or "as configured"
+    print(f"### Pipeline on {docs} ANT articles, {args.jobs} worker(s), NER tagger {tagger} — {today}\n")
     print(f"Machine: {machine()}; load average (1 min) {load_before:.1f} before, {load_after:.1f} after\n")
     print("| articles | seconds | articles/s | words/s | CPU-s/article | peak RSS, all processes (MiB) | largest process (MiB) | errors |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")

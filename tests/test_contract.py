@@ -70,3 +70,20 @@ def test_seeds_are_contract_valid_with_gold_evidence_kept(shared):
         text = fold(obj["text"])
         for ev in g["events"]:
             assert fold(ev["evidence"]) in text, ev["evidence"]
+
+
+def test_fast_ner_tagger_gives_contract_valid_output_with_the_same_main_actors():
+    from marsad.nlp.ner.neural.fast import has_model
+
+    if not has_model():
+        pytest.skip("no shipped fast NER student")
+    accurate = {o["id"]: o for o in analyze(str(EXAMPLES), "--jobs", "1")}
+    names = lambda o: {e["name"] for e in o["entities"] if e["type"] in ("PER", "ORG", "LOC")}
+    shared = total = 0
+    for obj in analyze(str(EXAMPLES), "--jobs", "1", "--ner-tagger", "fast"):
+        _validate(obj)
+        assert "error" not in obj, obj.get("error")
+        shared += len(names(obj) & names(accurate[obj["id"]]))
+        total += len(names(accurate[obj["id"]]))
+    # The student finds most of the people, organisations and places the merged networks find.
+    assert total >= 30 and shared >= 0.8 * total

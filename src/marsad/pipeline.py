@@ -55,6 +55,16 @@ def load_config(path: Optional[str] = None) -> dict[str, Any]:
     return json.loads(resources.files("marsad.resources").joinpath("pipeline.json").read_text(encoding="utf-8"))
 
 
+def set_options(config: dict[str, Any], component: str, **options: Any) -> dict[str, Any]:
+    """``config`` with ``options`` added to those of the component named ``component``."""
+    entries = [e for e in config["components"] if e["name"] == component]
+    if not entries:
+        raise ValueError(f"the pipeline has no component {component!r}")
+    for entry in entries:
+        entry["options"] = {**entry.get("options", {}), **options}
+    return config
+
+
 def _factory(spec: str) -> Callable[..., Component]:
     module_name, _, attr = spec.partition(":")
     return getattr(importlib.import_module(module_name), attr)

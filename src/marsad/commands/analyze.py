@@ -7,7 +7,7 @@ import os
 import sys
 
 from marsad.io import DEFAULT_MAX_BYTES, check_paths, read_paths
-from marsad.pipeline import analyze_stream, load_config
+from marsad.pipeline import analyze_stream, load_config, set_options
 
 
 def _date(value: str) -> str:
@@ -37,13 +37,17 @@ def add_limits(p) -> None:
     p.add_argument("--max-memory", type=int, metavar="MB",
                    help="memory each process may allocate, in MiB; a document needing more gets an error"
                    " (default: no limit; not with --engine spark)")
+    p.add_argument("--ner-tagger", choices=["accurate", "fast", "crf"],
+                   help="the NER tagger: accurate (the merged networks, default), fast (their distilled student), crf")
 
 
 def configured(args) -> dict:
-    """The pipeline configuration with the command's limits applied."""
+    """The pipeline configuration with the command's limits and NER tagger applied."""
     config = load_config(args.pipeline)
     if args.doc_timeout is not None:
         config.setdefault("limits", {})["seconds_per_document"] = args.doc_timeout
+    if args.ner_tagger:
+        set_options(config, "ner", tagger=args.ner_tagger)
     return config
 
 
