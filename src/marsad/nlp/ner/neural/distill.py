@@ -165,7 +165,8 @@ def fit(teacher_folder: Path, gold: list, dev: list, silver_rows: list, out: Pat
     report["train_seconds"] = round(time.time() - t0)
     if dev:
         report["best_dev_f1"] = round(best, 4)
-    (out / "training.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    # Beside the teacher's own training.json, which it must not overwrite.
+    (out / "student_training.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     return report
 
 
