@@ -29,6 +29,8 @@ def register(sub) -> None:
     e.add_argument(
         "--oracle-entities", action="store_true", help="diagnostic: use the gold entities in place of recognition"
     )
+    e.add_argument("--ner-tagger", choices=["accurate", "fast", "crf"], default="accurate",
+                   help="the NER tagger: accurate (the merged networks, default), fast (their distilled student), crf")
     e.set_defaults(func=run_eval)
 
 
@@ -51,11 +53,13 @@ def run_build(args) -> int:
 def run_eval(args) -> int:
     from marsad.eval.seeds import evaluate, format_table
     from marsad.paths import require_shared
+    from marsad.pipeline import Pipeline, load_config, set_options
 
     shared = None if (args.gold and args.seeds) else require_shared()
     gold = Path(args.gold) if args.gold else shared / "gold" / "seeds.json"
     seeds = Path(args.seeds) if args.seeds else shared / "corpus" / "seeds"
-    report = evaluate(gold, seeds, oracle=args.oracle_entities)
+    config = set_options(load_config(), "ner", tagger=args.ner_tagger)
+    report = evaluate(gold, seeds, Pipeline.from_config(config), oracle=args.oracle_entities)
     if args.format == "json":
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
