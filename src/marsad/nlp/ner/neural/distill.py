@@ -96,7 +96,7 @@ def fit(teacher_folder: Path, gold: list, dev: list, silver_rows: list, out: Pat
     torch.use_deterministic_algorithms(True)
     rng = random.Random(seed)
     teacher = NeuralNerTagger(teacher_folder, threads=threads)
-    words, matrix = word_matrix(teacher_folder)
+    _, matrix = word_matrix(teacher_folder)
     tags = teacher.tags
     gold_emissions = teacher.emissions_many([w for w, _ in gold])
     sentences = [w for w, _ in gold] + [w for w, _ in silver_rows]
