@@ -25,6 +25,7 @@ import time
 from collections import Counter
 
 from marsad.io import read_paths
+from marsad.nlp.ner import TAGGERS
 from marsad.paths import require_shared
 from marsad.pipeline import DOCS_PER_BATCH, Pipeline, analyze_stream, document_from_raw, load_config, set_options
 
@@ -86,7 +87,7 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--stage-sample", type=int, default=200)
     parser.add_argument("--pipeline", help="a pipeline configuration JSON file instead of the built-in one")
-    parser.add_argument("--ner-tagger", choices=["accurate", "fast", "crf"], help="the NER component's tagger")
+    parser.add_argument("--ner-tagger", choices=TAGGERS, help="the NER component's tagger")
     args = parser.parse_args()
     config = load_config(args.pipeline)
     if args.ner_tagger:

@@ -7,6 +7,7 @@ import os
 import sys
 
 from marsad.io import DEFAULT_MAX_BYTES, check_paths, read_paths
+from marsad.commands.ner import add_tagger_option
 from marsad.pipeline import analyze_stream, load_config, set_options
 
 
@@ -37,8 +38,7 @@ def add_limits(p) -> None:
     p.add_argument("--max-memory", type=int, metavar="MB",
                    help="memory each process may allocate, in MiB; a document needing more gets an error"
                    " (default: no limit; not with --engine spark)")
-    p.add_argument("--ner-tagger", choices=["accurate", "fast", "crf"],
-                   help="the NER tagger: accurate (the merged networks, default), fast (their distilled student), crf")
+    add_tagger_option(p, "--ner-tagger", default=None)
 
 
 def configured(args) -> dict:

@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from marsad.cli import group
+from marsad.commands.ner import add_tagger_option
 
 
 def register(sub) -> None:
@@ -29,8 +30,7 @@ def register(sub) -> None:
     e.add_argument(
         "--oracle-entities", action="store_true", help="diagnostic: use the gold entities in place of recognition"
     )
-    e.add_argument("--ner-tagger", choices=["accurate", "fast", "crf"], default="accurate",
-                   help="the NER tagger: accurate (the merged networks, default), fast (their distilled student), crf")
+    add_tagger_option(e, "--ner-tagger", default="accurate")
     e.set_defaults(func=run_eval)
 
 

@@ -43,8 +43,13 @@ def register(sub) -> None:
 def _consistency_option(p) -> None:
     p.add_argument("--no-consistency", action="store_true",
                    help="tag each sentence alone (by default a name tagged once is tagged where it recurs nearby)")
-    p.add_argument("--tagger", choices=["accurate", "fast", "crf"], default="accurate",
-                   help="accurate: the merged networks (default); fast: their distilled student; crf: the CRF")
+    add_tagger_option(p, "--tagger", default="accurate")
+
+
+def add_tagger_option(p, flag: str, default: str | None) -> None:
+    """The choice of NER tagger (``marsad.nlp.ner.TAGGERS``, listed here so the CLI starts without loading NER)."""
+    p.add_argument(flag, choices=["accurate", "fast", "crf"], default=default,
+                   help="the NER tagger: accurate (the merged networks, default), fast (their distilled student), crf")
 
 
 def _tag_file(sentences: list[list[str]], args) -> list[list[str]]:

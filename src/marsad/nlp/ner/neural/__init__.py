@@ -148,13 +148,21 @@ def viterbi_batch(emissions: np.ndarray, lengths: np.ndarray, trans: np.ndarray,
     return [path[k, : lengths[k]].tolist() for k in range(b)]
 
 
-class NeuralNerTagger:
-    def __init__(self, folder: Path | None = None, threads: int = 1):
-        import onnxruntime as ort
+def session(path: Path, threads: int):
+    """An onnxruntime session for the graph at ``path`` on ``threads`` CPU threads."""
+    import onnxruntime as ort
 
-        folder = folder or neural_dir()
-        if not (folder / MODEL_NAME).exists():
-            raise FileNotFoundError(f"neural NER model missing: {folder / MODEL_NAME}; run `marsad train ner --neural`")
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+
+
+class FolderTagger:
+    """What a tagger reads from its folder beside its graphs: the word list, feature tables,
+    inventories (``encoder``) and CRF transitions. The merged networks and their student share them."""
+
+    def __init__(self, folder: Path):
         meta = json.loads((folder / META_NAME).read_text(encoding="utf-8"))
         words = (folder / WORDS_NAME).read_text(encoding="utf-8").split("\n")[: meta["n_words"]]
         self.featurizer = Featurizer(Resources.load(folder))
@@ -163,14 +171,19 @@ class NeuralNerTagger:
         self.trans = np.asarray(meta["transitions"], np.float32)
         self.start = np.asarray(meta["start"], np.float32)
         self.end = np.asarray(meta["end"], np.float32)
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads
-        opts.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(str(folder / MODEL_NAME), opts, providers=["CPUExecutionProvider"])
 
     def tag(self, words: list[str]) -> list[str]:
         """IOB2 tags (PER, ORG, LOC, MISC) for one sentence's tokens."""
         return self.tag_many([words])[0]
+
+
+class NeuralNerTagger(FolderTagger):
+    def __init__(self, folder: Path | None = None, threads: int = 1):
+        folder = folder or neural_dir()
+        if not (folder / MODEL_NAME).exists():
+            raise FileNotFoundError(f"neural NER model missing: {folder / MODEL_NAME}; run `marsad train ner --neural`")
+        super().__init__(folder)
+        self.session = session(folder / MODEL_NAME, threads)
 
     def tag_many(self, sentences: list[list[str]], batch_size: int = BATCH) -> list[list[str]]:
         """Tags for many sentences, batched; each gets the tags it gets alone."""

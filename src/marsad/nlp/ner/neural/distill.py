@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from marsad.nlp.ner.conll import read_conll, score
-from marsad.nlp.ner.neural import NeuralNerTagger, neural_dir, pseudo
+from marsad.nlp.ner.neural import NeuralNerTagger, neural_dir, pad_batch, pseudo
 from marsad.nlp.ner.neural.fast import (
     CONTEXT_NAME, TYPES_NAME, FastNerTagger, phrase_features, phrase_index, word_matrix, write_folder,
 )
@@ -64,21 +64,13 @@ def _inputs(encoder, sentences: list[list[str]]):
 
 
 def _pad(rows, torch):
-    n, t = len(rows), max(len(r[0]) for r in rows)
-    c = max(1, max(len(x) for r in rows for x in r[1]))
-    f = max(1, max((len(x) for r in rows for x in r[2]), default=1))
-    p = max(1, max((len(x) for r in rows for x in r[3]), default=1))
-    words, chars = np.zeros((n, t), np.int64), np.zeros((n, t, c), np.int64)
-    feats, phrases, lengths = np.zeros((n, t, f), np.int64), np.zeros((n, t, p), np.int64), np.zeros(n, np.int64)
-    for i, (wid, cid, fid, pid) in enumerate(rows):
-        lengths[i] = len(wid)
-        words[i, : len(wid)] = wid
-        for j, (cs, fs, ps) in enumerate(zip(cid, fid, pid)):
-            chars[i, j, : len(cs)] = cs
-            feats[i, j, : len(fs)] = fs
+    """``pad_batch`` of the rows' first three parts, plus their phrase ids, as tensors."""
+    batch = pad_batch([row[:3] for row in rows])
+    phrases = np.zeros((*batch["words"].shape, max(1, max((len(x) for r in rows for x in r[3]), default=1))), np.int64)
+    for i, row in enumerate(rows):
+        for j, ps in enumerate(row[3]):
             phrases[i, j, : len(ps)] = ps
-    return {k: torch.from_numpy(v) for k, v in
-            (("words", words), ("chars", chars), ("feats", feats), ("phrases", phrases), ("lengths", lengths))}
+    return {k: torch.from_numpy(v) for k, v in {**batch, "phrases": phrases}.items()}
 
 
 def fit(teacher_folder: Path, gold: list, dev: list, silver_rows: list, out: Path, seed: int = 0, epochs: int = EPOCHS,

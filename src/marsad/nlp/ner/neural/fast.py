@@ -18,9 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from marsad.nlp.ner.features import Featurizer, Resources
 from marsad.nlp.ner.neural import (
-    CACHE_WORDS, META_NAME, MODEL_NAME, RESOURCE_FILES, WORDS_NAME, Encoder, decode, neural_dir,
+    CACHE_WORDS, META_NAME, RESOURCE_FILES, WORDS_NAME, Encoder, FolderTagger, decode, neural_dir, session,
 )
 
 TYPES_NAME = "student_types.onnx"
@@ -32,40 +31,23 @@ BATCH = 64
 FORMS = 512
 
 
-class FastNerTagger:
+class FastNerTagger(FolderTagger):
     def __init__(self, folder: Path | None = None, threads: int = 1):
-        import onnxruntime as ort
-
         folder = folder or neural_dir()
         for name in (TYPES_NAME, CONTEXT_NAME, STUDENT_META):
             if not (folder / name).exists():
-                raise FileNotFoundError(f"fast NER model missing: {folder / name}; run `python -m marsad.nlp.ner.neural.distill`")
-        meta = json.loads((folder / META_NAME).read_text(encoding="utf-8"))
+                raise FileNotFoundError(f"fast NER model missing: {folder / name}; run `marsad train ner --fast`")
+        super().__init__(folder)
         own = json.loads((folder / STUDENT_META).read_text(encoding="utf-8"))
-        words = (folder / WORDS_NAME).read_text(encoding="utf-8").split("\n")[: meta["n_words"]]
-        self.featurizer = Featurizer(Resources.load(folder))
-        self.encoder = Encoder(self.featurizer, words, meta["chars"], meta["feats"])
-        # The student's ids (from 1) of the multi-word name-list features, by name.
-        self.phrase_ids = {f: k for k, f in enumerate(own["phrases"], 1) if f in self.encoder.feats}
-        self.tags = meta["tags"]
-        self.trans = np.asarray(meta["transitions"], np.float32)
-        self.start = np.asarray(meta["start"], np.float32)
-        self.end = np.asarray(meta["end"], np.float32)
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads
-        opts.inter_op_num_threads = 1
-        self.types = ort.InferenceSession(str(folder / TYPES_NAME), opts, providers=["CPUExecutionProvider"])
-        self.context = ort.InferenceSession(str(folder / CONTEXT_NAME), opts, providers=["CPUExecutionProvider"])
+        self.phrase_ids = phrase_numbers(self.encoder, own["phrases"])
+        self.types = session(folder / TYPES_NAME, threads)
+        self.context = session(folder / CONTEXT_NAME, threads)
         self._row: dict[str, int] = {}  # word form -> its row in _table (row 0: padding)
         self._table = np.zeros((1024, own["width"]), np.float32)
         self._size = 1  # rows in use
         # By row: the form's stem (for the name-list phrases) and the types it cannot continue.
         self._stems: list[str] = [""]
         self._breaks: list[frozenset[str]] = [frozenset()]
-
-    def tag(self, words: list[str]) -> list[str]:
-        """IOB2 tags (PER, ORG, LOC, MISC) for one sentence's tokens."""
-        return self.tag_many([words])[0]
 
     def tag_many(self, sentences: list[list[str]], batch_size: int = BATCH) -> list[list[str]]:
         """Tags for many sentences; each gets the tags it gets alone (padding is masked)."""
@@ -142,9 +124,14 @@ def has_model(folder: Path | None = None) -> bool:
     return all((folder / name).exists() for name in (TYPES_NAME, CONTEXT_NAME, STUDENT_META))
 
 
+def phrase_numbers(encoder: Encoder, phrases: list[str]) -> dict[str, int]:
+    """The student's ids (from 1) of the multi-word name-list features ``phrases``, by name."""
+    return {f: k for k, f in enumerate(phrases, 1) if f in encoder.feats}
+
+
 def phrase_index(encoder: Encoder, phrases: list[str]) -> dict[int, int]:
-    """The student's ids (from 1) of the multi-word name-list features, by the teacher's ids."""
-    return {encoder.feats[f]: k for k, f in enumerate(phrases, 1) if f in encoder.feats}
+    """The same ids by the teacher's feature ids."""
+    return {encoder.feats[f]: k for f, k in phrase_numbers(encoder, phrases).items()}
 
 
 def phrase_features(feats: list[str]) -> list[str]:
@@ -159,15 +146,11 @@ def default_fast_tagger() -> FastNerTagger:
 
 def word_matrix(teacher: Path) -> tuple[list[str], np.ndarray]:
     """The word list and word vectors of the tagger in ``teacher``, as int8 storage gives them (needs ``onnx``)."""
-    import onnx
     from onnx import numpy_helper
 
-    meta = json.loads((teacher / META_NAME).read_text(encoding="utf-8"))
-    words = (teacher / WORDS_NAME).read_text(encoding="utf-8").split("\n")[: meta["n_words"]]
-    model = onnx.load(str(teacher / MODEL_NAME))
-    tables = [t for t in model.graph.initializer if len(t.dims) == 2 and t.dims[0] == len(words)]
-    if not tables:
-        raise ValueError(f"no word matrix of {len(words)} rows in {teacher / MODEL_NAME}")
+    from marsad.nlp.ner.neural.vocabulary import word_tables
+
+    _, words, _, tables = word_tables(teacher)
     rows, scale = int8_rows(numpy_helper.to_array(tables[0]).astype(np.float32))
     # What the student trains with is what its int8 graph gives back (``_quantize_words``).
     return words, rows.astype(np.float32) * scale

@@ -43,19 +43,34 @@ class BiLM(nn.Module):
         return (f + b) / 2
 
 
+def add_word_inputs(module: nn.Module, vectors: torch.Tensor, n_chars: int, n_feats: int, char_dim: int,
+                    char_filters: int, feat_dim: int, word_dropout: float) -> int:
+    """Give ``module`` the lookups an emitter reads a word through (frozen vectors, a character CNN,
+    feature embeddings) and its word dropout; returns their summed width."""
+    # Share of known words hidden (as unknown) in training, so that the network also
+    # learns to find names from characters, features and context alone.
+    module.word_dropout = word_dropout
+    module.words = nn.Embedding.from_pretrained(vectors, freeze=True, padding_idx=0)
+    module.chars = nn.Embedding(n_chars, char_dim, padding_idx=0)
+    module.conv = nn.Conv1d(char_dim, char_filters, kernel_size=3, padding=1)
+    module.feats = nn.Embedding(n_feats, feat_dim, padding_idx=0)
+    return vectors.shape[1] + char_filters + feat_dim
+
+
+def hide_words(module: nn.Module, words: torch.Tensor) -> torch.Tensor:
+    """``words`` with a ``module.word_dropout`` share of the known ones made unknown, in training."""
+    if module.training and module.word_dropout:
+        hide = (torch.rand(words.shape) < module.word_dropout) & (words > 1)
+        words = torch.where(hide, torch.ones_like(words), words)
+    return words
+
+
 class Emitter(nn.Module):
     def __init__(self, vectors: torch.Tensor, n_chars: int, n_feats: int, n_tags: int,
                  char_dim: int = 32, char_filters: int = 64, feat_dim: int = 48, hidden: int = 150, dropout: float = 0.5,
                  word_dropout: float = 0.0, lm: dict | None = None, lm_dim: int = 128):
         super().__init__()
-        # Share of known words hidden (as unknown) in training, so that the network also
-        # learns to find names from characters, features and context alone.
-        self.word_dropout = word_dropout
-        self.words = nn.Embedding.from_pretrained(vectors, freeze=True, padding_idx=0)
-        self.chars = nn.Embedding(n_chars, char_dim, padding_idx=0)
-        self.conv = nn.Conv1d(char_dim, char_filters, kernel_size=3, padding=1)
-        self.feats = nn.Embedding(n_feats, feat_dim, padding_idx=0)
-        width = vectors.shape[1] + char_filters + feat_dim
+        width = add_word_inputs(self, vectors, n_chars, n_feats, char_dim, char_filters, feat_dim, word_dropout)
         # A pretrained BiLM (its state dict), frozen; its states enter through a projection.
         self.lm = None
         if lm is not None:
@@ -73,9 +88,7 @@ class Emitter(nn.Module):
 
     def forward(self, words, chars, feats, lengths):
         b, t, c = chars.shape
-        if self.training and self.word_dropout:
-            hide = (torch.rand(words.shape) < self.word_dropout) & (words > 1)
-            words = torch.where(hide, torch.ones_like(words), words)
+        words = hide_words(self, words)
         ch = self.chars(chars.reshape(b * t, c)).transpose(1, 2)
         ch = torch.relu(self.conv(ch)).max(dim=2).values.reshape(b, t, -1)
         w = self.words(words)
@@ -128,12 +141,8 @@ class FastEmitter(nn.Module):
                  char_filters: int = 64, feat_dim: int = 48, width: int = 128, dilations: tuple[int, ...] = (1, 2, 4, 1),
                  dropout: float = 0.2, word_dropout: float = 0.1):
         super().__init__()
-        self.word_dropout = word_dropout
-        self.words = nn.Embedding.from_pretrained(vectors, freeze=True, padding_idx=0)
-        self.chars = nn.Embedding(n_chars, char_dim, padding_idx=0)
-        self.conv = nn.Conv1d(char_dim, char_filters, kernel_size=3, padding=1)
-        self.feats = nn.Embedding(n_feats, feat_dim, padding_idx=0)
-        self.type_proj = nn.Linear(vectors.shape[1] + char_filters + feat_dim, width)
+        inputs = add_word_inputs(self, vectors, n_chars, n_feats, char_dim, char_filters, feat_dim, word_dropout)
+        self.type_proj = nn.Linear(inputs, width)
         self.phrases = nn.Embedding(n_phrases, width, padding_idx=0)
         self.context = nn.ModuleList(nn.Conv1d(width, width, kernel_size=3, padding=d, dilation=d) for d in dilations)
         self.drop = nn.Dropout(dropout)
@@ -156,9 +165,7 @@ class FastEmitter(nn.Module):
 
     def forward(self, words, chars, feats, phrases, lengths):
         b, t, c = chars.shape
-        if self.training and self.word_dropout:
-            hide = (torch.rand(words.shape) < self.word_dropout) & (words > 1)
-            words = torch.where(hide, torch.ones_like(words), words)
+        words = hide_words(self, words)
         reps = self.types(words.reshape(b * t), chars.reshape(b * t, c), feats.reshape(b * t, -1)).reshape(b, t, -1)
         return self.emissions(reps, phrases, lengths)
 

@@ -28,12 +28,9 @@ def rotation(source: np.ndarray, target: np.ndarray) -> np.ndarray:
     return u @ vt
 
 
-def extend(folder: Path, vocab: list[str], vectors: np.ndarray, limit: int | None = None) -> dict:
-    """Append to the tagger in ``folder`` the words of ``vocab`` (by corpus frequency, at most
-    ``limit``) that it lacks, with their ``vectors`` rotated onto its word matrix; returns counts
-    and the mean cosine of the rotated vectors of the words both hold with the tagger's own."""
+def word_tables(folder: Path):
+    """(meta, word list, ONNX model, its word-matrix initializers) of the tagger in ``folder``."""
     import onnx
-    from onnx import numpy_helper
 
     meta = json.loads((folder / META_NAME).read_text(encoding="utf-8"))
     words = (folder / WORDS_NAME).read_text(encoding="utf-8").split("\n")[: meta["n_words"]]
@@ -41,6 +38,17 @@ def extend(folder: Path, vocab: list[str], vectors: np.ndarray, limit: int | Non
     tables = [t for t in model.graph.initializer if len(t.dims) == 2 and t.dims[0] == len(words)]
     if not tables:
         raise ValueError(f"no word matrix of {len(words)} rows in {folder / MODEL_NAME}")
+    return meta, words, model, tables
+
+
+def extend(folder: Path, vocab: list[str], vectors: np.ndarray, limit: int | None = None) -> dict:
+    """Append to the tagger in ``folder`` the words of ``vocab`` (by corpus frequency, at most
+    ``limit``) that it lacks, with their ``vectors`` rotated onto its word matrix; returns counts
+    and the mean cosine of the rotated vectors of the words both hold with the tagger's own."""
+    import onnx
+    from onnx import numpy_helper
+
+    meta, words, model, tables = word_tables(folder)
     stored_half = tables[0].data_type == onnx.TensorProto.FLOAT16  # extended before
     matrix = numpy_helper.to_array(tables[0]).astype(np.float32)
     if any(not np.array_equal(numpy_helper.to_array(t), matrix) for t in tables[1:]):
