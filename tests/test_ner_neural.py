@@ -277,9 +277,10 @@ FAST_SENTENCES = [s for s, _ in TINY_DATA[:2]] + [
 ]
 
 
-def test_fast_tagger_runs_the_exported_student_as_torch_does(tmp_path):
+def test_fast_tagger_runs_the_exported_student_as_torch_does(tmp_path, monkeypatch):
     torch = pytest.importorskip("torch")
     onnx = pytest.importorskip("onnx")
+    from marsad.nlp.ner.neural import fast as fast_module
     from marsad.nlp.ner.neural.distill import _inputs, _pad, export
     from marsad.nlp.ner.neural.fast import FastNerTagger, phrase_features, word_matrix
     from marsad.nlp.ner.neural.model import FastEmitter
@@ -302,6 +303,11 @@ def test_fast_tagger_runs_the_exported_student_as_torch_does(tmp_path):
     assert got[-1].shape == (0, 9)
     # Each sentence gets alone what it gets in a batch, and again once its words are known.
     assert [fast.tag(s) for s in FAST_SENTENCES] == fast.tag_many(FAST_SENTENCES) == fast.tag_many(FAST_SENTENCES)
+    # Packed a few words per run of the graph, sentences get the same emissions as packed all in one.
+    monkeypatch.setattr(fast_module, "PACK", 3)
+    for a, b in zip(got, fast.emissions_many(FAST_SENTENCES)):
+        assert np.allclose(a, b, atol=1e-5)
+    monkeypatch.undo()
     rows = fast._size
     fast.tag_many(FAST_SENTENCES[:2])
     assert fast._size == rows == 1 + len({w for s in FAST_SENTENCES for w in s})

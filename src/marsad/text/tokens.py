@@ -39,19 +39,23 @@ LEXICON_RESOURCE = "wordfreq.tsv.gz"
 def lexicon() -> dict[str, int]:
     """Folded word → corpus frequency (built by ``marsad build lexicon``)."""
     try:
-        path = resources.files("marsad.resources").joinpath(LEXICON_RESOURCE)
-        with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
-            words: dict[str, int] = {}
-            for line in fh:
-                word, _, count = line.rstrip("\n").partition("\t")
-                words[word] = int(count)
-            return words
+        data = resources.files("marsad.resources").joinpath(LEXICON_RESOURCE).read_bytes()
     except FileNotFoundError:
         return {}
+    # Read whole and split at once: the lexicon is part of the start-up of tokenising and tagging.
+    fields = iter(gzip.decompress(data).decode("utf-8").replace("\t", "\n").split("\n"))
+    return {word: int(count) for word, count in zip(fields, fields)}
 
 
-def _freq(word: str) -> int:
-    return lexicon().get(word, 0)
+def _candidate_prefixes() -> tuple[str, ...]:
+    """Every conjunction + preposition sequence, longest first (ties in generation order)."""
+    prefixes = [conj + prep for conj in ("",) + _CONJ for prep in ("",) + _PREP if conj or prep]
+    return tuple(sorted(prefixes, key=len, reverse=True))
+
+
+_PREFIXES = _candidate_prefixes()
+# The same by their first letter: most words begin with none of them, and need no check.
+_PREFIXES_BY_LETTER = {letter: [p for p in _PREFIXES if p[0] == letter] for letter in {p[0] for p in _PREFIXES}}
 
 
 @lru_cache(maxsize=200_000)
@@ -60,38 +64,30 @@ def segment(norm: str) -> tuple[str, str]:
 
     For لل the article's elided alef is restored: للحرس → ("لل", "الحرس").
     """
-    best = ("", norm)
     if len(norm) < 3 or not ("\u0621" <= norm[0] <= "\u064a"):
-        return best
-    whole = _freq(norm)
-    candidates: list[tuple[str, str]] = []
-    for conj in ("",) + _CONJ:
-        if conj and not norm.startswith(conj):
+        return "", norm
+    freq = lexicon().get
+    whole = None
+    for prefix in _PREFIXES_BY_LETTER.get(norm[0], ()):
+        if not norm.startswith(prefix):
             continue
-        rest = norm[len(conj) :]
-        for prep in ("",) + _PREP:
-            if not conj and not prep:
-                continue
-            if prep and not rest.startswith(prep):
-                continue
-            stem = rest[len(prep) :]
-            if prep == "لل":
-                stem = _ARTICLE + stem
-            candidates.append((conj + prep, stem))
-    for prefix, stem in sorted(candidates, key=lambda c: -len(c[0])):
+        stem = norm[len(prefix) :]
+        if prefix.endswith("لل"):
+            stem = _ARTICLE + stem
+            if len(stem) >= 4:
+                return prefix, stem
         if len(stem) < 2:
             continue
-        article_follows = stem.startswith(_ARTICLE) and len(stem) >= 4
-        if prefix.endswith("لل") and len(stem) >= 4:
+        if len(stem) >= 4 and stem.startswith(_ARTICLE):
             return prefix, stem
-        if article_follows:
-            return prefix, stem
-        stem_freq = _freq(stem)
-        # و/ف attach to almost any word, so equal evidence suffices; ب ك ل need more.
-        factor = 1 if prefix in _CONJ else 2
-        if stem_freq and len(stem) >= 3 and stem_freq >= factor * whole:
-            return prefix, stem
-    return best
+        stem_freq = freq(stem, 0)
+        if stem_freq and len(stem) >= 3:
+            if whole is None:
+                whole = freq(norm, 0)
+            # و/ف attach to almost any word, so equal evidence suffices; ب ك ل need more.
+            if stem_freq >= (1 if prefix in _CONJ else 2) * whole:
+                return prefix, stem
+    return "", norm
 
 
 @lru_cache(maxsize=200_000)

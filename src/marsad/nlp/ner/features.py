@@ -10,9 +10,9 @@ matches are computed per sentence.
 from __future__ import annotations
 
 import gzip
-import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from marsad.text.normalize import fold
 
@@ -20,10 +20,13 @@ _CONJ = ("", "و", "ف")
 _PREP = ("", "ب", "ك", "ل", "لل")
 # Longest first, so وبال beats و when both leave a plausible stem.
 _PREFIXES = sorted({c + p for c in _CONJ for p in _PREP} - {""}, key=len, reverse=True)
+# The same by their first letter: most words begin with none of them, and need no check.
+_PREFIXES_BY_LETTER = {letter: [p for p in _PREFIXES if p[0] == letter] for letter in {p[0] for p in _PREFIXES}}
 _ARTICLE = "ال"
 _NISBA = ("يين", "يون", "يان", "يه", "ي")
 _MAX_PHRASE = 5
 WINDOW = (-2, -1, 1, 2)
+_LENGTHS = ["len=" + str(n) for n in range(11)]
 
 
 @dataclass
@@ -37,24 +40,23 @@ class Resources:
 
     @classmethod
     def load(cls, folder: Path) -> "Resources":
+        # Read whole and split at once: loading is part of every tagger's start-up.
         clusters: dict[str, tuple[int, str, str, str]] = {}
-        with gzip.open(folder / "clusters.tsv.gz", "rt", encoding="utf-8") as fh:
-            for line in fh:
-                w, f, a, b, c = line.rstrip("\n").split("\t")
-                clusters[w] = (int(f), a, b, c)
+        for line in _gzip_lines(folder / "clusters.tsv.gz"):
+            w, f, a, b, c = line.split("\t")
+            clusters[w] = (int(f), a, b, c)
         tokens: dict[str, set[str]] = {}
         phrases: dict[str, set[str]] = {}
-        with gzip.open(folder / "gazetteers.tsv.gz", "rt", encoding="utf-8") as fh:
-            for line in fh:
-                typ, _, phrase = line.rstrip("\n").partition("\t")
-                words = phrase.split()
-                # A word of a longer name is weaker evidence than a one-word entry.
-                tag = typ if len(words) == 1 else typ + "-part"
-                for w in words:
-                    if len(w) >= 2:  # single letters are split-off clitics in the lists
-                        tokens.setdefault(w, set()).add(tag)
-                if len(words) > 1:
-                    phrases.setdefault(phrase, set()).add(typ)
+        for line in _gzip_lines(folder / "gazetteers.tsv.gz"):
+            typ, _, phrase = line.partition("\t")
+            words = phrase.split()
+            # A word of a longer name is weaker evidence than a one-word entry.
+            tag = typ if len(words) == 1 else typ + "-part"
+            for w in words:
+                if len(w) >= 2:  # single letters are split-off clitics in the lists
+                    tokens.setdefault(w, set()).add(tag)
+            if len(words) > 1:
+                phrases.setdefault(phrase, set()).add(typ)
         triggers: dict[str, str] = {}
         with (folder / "triggers.tsv").open(encoding="utf-8") as fh:
             for line in fh:
@@ -67,6 +69,12 @@ class Resources:
             {p: frozenset(t) for p, t in phrases.items()},
             triggers,
         )
+
+
+def _gzip_lines(path: Path) -> list[str]:
+    """The lines of a gzipped UTF-8 text file, without their line ends."""
+    text = gzip.decompress(path.read_bytes()).decode("utf-8")
+    return text.removesuffix("\n").split("\n") if text else []
 
 
 class Featurizer:
@@ -93,17 +101,23 @@ class Featurizer:
         """
         if len(norm) < 3 or not ("\u0621" <= norm[0] <= "\u064a"):
             return "", norm
-        whole = self.freq(norm)
-        for prefix in _PREFIXES:
+        whole = None
+        for prefix in _PREFIXES_BY_LETTER.get(norm[0], ()):
             if not norm.startswith(prefix):
                 continue
             stem = norm[len(prefix) :]
             if prefix.endswith("لل"):
                 stem = _ARTICLE + stem
+                if len(stem) >= 4:
+                    return prefix, stem
+                continue
             if len(stem) >= 4 and stem.startswith(_ARTICLE):
                 return prefix, stem
-            if len(stem) >= 3 and self.freq(stem) >= 2 * whole + 1 and not prefix.endswith("لل"):
-                return prefix, stem
+            if len(stem) >= 3:
+                if whole is None:
+                    whole = self.freq(norm)
+                if self.freq(stem) >= 2 * whole + 1:
+                    return prefix, stem
         return "", norm
 
     def _word(self, surface: str) -> tuple[str, list[str], dict[int, list[str]]]:
@@ -114,35 +128,40 @@ class Featurizer:
                 self._cache[surface] = hit
         return hit
 
-    def word(self, surface: str, lexical: bool = True) -> tuple[str, list[str], dict[int, list[str]]]:
+    def word(self, surface: str, lexical: bool = True, folded: str | None = None) -> tuple[str, list[str], dict[int, list[str]]]:
         """(stem, features at position 0, features by window offset) of one word, uncached.
 
         ``lexical=False`` leaves out the features that spell the word (its form, stem and
         affixes) and the window features, for a reader that has the word's vector and
         characters (the neural tagger): the others come out the same, in the same order.
+        ``folded`` is ``fold(surface) or surface`` where the caller has it already.
         """
         res = self.res
-        w = fold(surface) or surface
+        clusters, gaz_tokens, triggers = res.clusters.get, res.gaz_tokens.get, res.triggers.get
+        w = folded or fold(surface) or surface
         prefix, stem = self.split(w)
-        bare = stem[2:] if stem.startswith(_ARTICLE) and len(stem) >= 4 else stem
-        if w[0].isdigit():
+        bare = stem[2:] if len(stem) >= 4 and stem.startswith(_ARTICLE) else stem
+        first = w[0]
+        if first.isdigit():
             shape = "num"
-        elif "\u0621" <= w[0] <= "\u06ff":
+        elif "\u0621" <= first <= "\u06ff":
             shape = "ar"
-        elif w[0].isalpha():
+        elif first.isalpha():
             shape = "lat"
         else:
             shape = "punct"
-        cl = res.clusters.get(w) or res.clusters.get(stem) or res.clusters.get(bare)
-        cl_stem = res.clusters.get(stem) or res.clusters.get(bare)
-        gaz = res.gaz_tokens.get(stem) or res.gaz_tokens.get(bare) or res.gaz_tokens.get(w) or frozenset()
-        trig = res.triggers.get(bare) or res.triggers.get(stem) or res.triggers.get(w)
-        f = self.freq(w) + (self.freq(stem) if stem != w else 0)
+        cl_w, cl_stem = clusters(w), clusters(stem) or clusters(bare)
+        cl = cl_w or cl_stem
+        gaz = gaz_tokens(stem) or gaz_tokens(bare) or gaz_tokens(w) or frozenset()
+        trig = triggers(bare) or triggers(stem) or triggers(w)
+        cl_s = clusters(stem) if stem != w else None
+        f = (cl_w[0] if cl_w else 0) + (cl_s[0] if cl_s else 0)
         core = ["w=" + w, "b=" + bare] if lexical else []
-        core += ["p=" + prefix, "sh=" + shape, "al=" + str(stem.startswith(_ARTICLE))]
+        core += ["p=" + prefix, "sh=" + shape, "al=True" if stem.startswith(_ARTICLE) else "al=False"]
         if lexical:
             core += ["s1=" + bare[-1:], "s2=" + bare[-2:], "s3=" + bare[-3:], "p2=" + bare[:2], "p3=" + bare[:3]]
-        core += ["len=" + str(min(len(bare), 10)), "fq=" + str(int(math.log2(f + 1)))]
+        # floor(log2(f + 1)), exactly.
+        core += [_LENGTHS[min(len(bare), 10)], "fq=" + str((f + 1).bit_length() - 1)]
         if lexical and stem != w:
             core.append("s=" + stem)
         if cl:
@@ -151,12 +170,14 @@ class Featurizer:
             core.append("c=none")
         if cl_stem and cl_stem is not cl:
             core += ["sc1=" + cl_stem[1], "sc2=" + cl_stem[2]]
-        core += ["g=" + t for t in sorted(gaz)]
+        if gaz:
+            core += ["g=" + t for t in sorted(gaz)]
         if trig:
             core.append("t=" + trig)
         # Share of the word's corpus uses that carry the article: names mostly
         # never take it (بغداد) or always do (الخرطوم); common nouns vary.
-        with_al, without = self.freq(_ARTICLE + bare), self.freq(bare)
+        with_al, without = clusters(_ARTICLE + bare), clusters(bare)
+        with_al, without = with_al[0] if with_al else 0, without[0] if without else 0
         if with_al + without >= 5:
             core.append("alr=" + str(round(4 * with_al / (with_al + without))))
         nisba = self._nisba(bare)
@@ -177,7 +198,8 @@ class Featurizer:
             if bare.endswith(suffix) and len(bare) - len(suffix) >= 2:
                 root = bare[: -len(suffix)]
                 for cand in (root, root + "ا", root + "ه"):
-                    if "LOC" in self.res.gaz_tokens.get(cand, ()) or "LOC-part" in self.res.gaz_tokens.get(cand, ()):
+                    types = self.res.gaz_tokens.get(cand)
+                    if types and ("LOC" in types or "LOC-part" in types):
                         return True
                 return False
         return False
@@ -202,20 +224,25 @@ class Featurizer:
 
     def phrases(self, stems: list[str], feats: list[list[str]]) -> None:
         """Mark longest multi-word name-list matches (B-/I- by type)."""
+        heads = self.phrase_heads
+        for i, length, types in self.phrase_matches(stems, [i for i, s in enumerate(stems) if s in heads]):
+            for t in sorted(types):
+                feats[i].append("gp=B-" + t)
+                for k in range(i + 1, i + length):
+                    feats[k].append("gp=I-" + t)
+
+    def phrase_matches(self, stems: list[str], at: list[int]) -> Iterator[tuple[int, int, frozenset[str]]]:
+        """(start, length, types) of the longest multi-word name-list matches in a sentence's
+        stems, left to right, tried at the positions ``at`` (ascending; where a ``phrase_heads``
+        word stands, elsewhere none can begin)."""
         phrases = self.res.gaz_phrases
-        i, n = 0, len(stems)
-        while i < n:
-            if stems[i] not in self.phrase_heads:
-                i += 1
+        n, free = len(stems), 0
+        for i in at:
+            if i < free:
                 continue
             for length in range(min(_MAX_PHRASE, n - i), 1, -1):
                 types = phrases.get(" ".join(stems[i : i + length]))
                 if types:
-                    for t in sorted(types):
-                        feats[i].append("gp=B-" + t)
-                        for k in range(i + 1, i + length):
-                            feats[k].append("gp=I-" + t)
-                    i += length
+                    yield i, length, types
+                    free = i + length
                     break
-            else:
-                i += 1

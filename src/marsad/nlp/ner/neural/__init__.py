@@ -18,6 +18,7 @@ import numpy as np
 from marsad.nlp.ner.features import Featurizer, Resources
 from marsad.nlp.ner.neural.embeddings import stem_of
 from marsad.nlp.ner.tagger import resource_dir
+from marsad.text.tokens import lexicon
 from marsad.text.normalize import fold
 
 MODEL_NAME = "model.onnx"
@@ -69,13 +70,15 @@ class Encoder:
         hit = self._cache.get(word)
         if hit is None:
             norm = fold(word) or word
-            stem, core, _ = self.featurizer.word(word, lexical=False)
+            stem, core, _ = self.featurizer.word(word, lexical=False, folded=norm)
+            chars, feats = self.chars.get, self.feats.get
+            conj = "p=و" in core
             hit = (
                 word_id(self.words, norm),
-                tuple(self.chars.get(c, UNK) for c in norm[:MAX_CHARS]),
-                tuple(self.feats[f] for f in core if f in self.feats),
+                tuple([chars(c, UNK) for c in norm[:MAX_CHARS]]),
+                tuple([i for i in map(feats, core) if i is not None]),
                 stem,
-                _TYPES if "t=ORG" in core and "p=و" in core else _PER if "p=و" in core else _NONE,
+                (_TYPES if "t=ORG" in core else _PER) if conj else _NONE,
             )
             if len(self._cache) < CACHE_WORDS:
                 self._cache[word] = hit
@@ -132,20 +135,29 @@ def viterbi(emissions: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np
 def viterbi_batch(emissions: np.ndarray, lengths: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[list[int]]:
     """Best tag paths of a padded batch of emissions [B, T, K]; a sentence's padding is never read."""
     b, t, _ = emissions.shape
+    lengths = np.asarray(lengths)
+    # Longest first, so that the sentences still going at a position are the first ``going[i]``.
+    order = np.argsort(-lengths, kind="stable")
+    emissions, ordered = emissions[order], lengths[order]
+    going = (ordered[None, :] > np.arange(t)[:, None]).sum(1)
     score = start + emissions[:, 0]
     back = np.zeros(emissions.shape, np.int64)
     for i in range(1, t):
-        cand = score[:, :, None] + trans  # [B, from, to]
-        back[:, i] = cand.argmax(1)
-        score = np.where((i < lengths)[:, None], cand.max(1) + emissions[:, i], score)
+        n = going[i]
+        cand = score[:n, :, None] + trans  # [n, from, to]
+        back[:n, i] = cand.argmax(1)
+        score[:n] = cand.max(1) + emissions[:n, i]
     cur = (score + end).argmax(1)
     path = np.empty((b, t), np.int64)
-    rows = np.arange(b)
     for i in range(t - 1, 0, -1):
-        path[:, i] = cur
-        cur = np.where(i < lengths, back[rows, i, cur], cur)
+        n = going[i]
+        path[:n, i] = cur[:n]
+        cur[:n] = back[np.arange(n), i, cur[:n]]
     path[:, 0] = cur
-    return [path[k, : lengths[k]].tolist() for k in range(b)]
+    paths: list[list[int]] = [[] for _ in range(b)]
+    for k, i in enumerate(order):
+        paths[i] = path[k, : ordered[k]].tolist()
+    return paths
 
 
 def session(path: Path, threads: int):
@@ -166,6 +178,7 @@ class FolderTagger:
         meta = json.loads((folder / META_NAME).read_text(encoding="utf-8"))
         words = (folder / WORDS_NAME).read_text(encoding="utf-8").split("\n")[: meta["n_words"]]
         self.featurizer = Featurizer(Resources.load(folder))
+        lexicon()  # word ids need the tokeniser's lexicon (``stem_of``): read with the model, not at the first word
         self.encoder = Encoder(self.featurizer, words, meta["chars"], meta["feats"])
         self.tags = meta["tags"]
         self.trans = np.asarray(meta["transitions"], np.float32)
@@ -212,29 +225,40 @@ class NeuralNerTagger(FolderTagger):
 
 
 def decode(tagger, sentences: list[list[str]], emissions: list[np.ndarray],
-           breaks: list[list[tuple[int, frozenset[str]]]] | None = None, batch_size: int = 64) -> list[list[str]]:
+           breaks: list[list[tuple[int, frozenset[str]]]] | None = None) -> list[list[str]]:
     """IOB2 tags from each sentence's emissions, by ``tagger``'s CRF transitions.
 
     Where a name cannot go on (``breaks``, by default ``Encoder.breaks`` of each sentence),
-    what the network gives to going on goes to beginning. Sentences are decoded in
-    length-sorted batches.
+    what the network gives to going on goes to beginning.
     """
     tags = tagger.tags
     inside = {t[2:]: j for j, t in enumerate(tags) if t.startswith("I-")}
     begin = {typ: tags.index("B-" + typ) for typ in inside}
-    out: list[list[str]] = [[] for _ in sentences]
-    order = sorted((i for i, s in enumerate(sentences) if s), key=lambda i: len(sentences[i]))
+    emissions = list(emissions)
+    for i, words in enumerate(sentences):
+        found = tagger.encoder.breaks(words) if breaks is None else breaks[i]
+        if found:
+            emissions[i] = emissions[i].copy()
+        for j, types in found:
+            row = emissions[i][j]
+            for typ in types:
+                row[begin[typ]] = max(row[begin[typ]], row[inside[typ]])
+                row[inside[typ]] = -1e4
+    return best_paths(tagger, emissions)
+
+
+def best_paths(tagger, emissions: list[np.ndarray], batch_size: int = 128) -> list[list[str]]:
+    """The IOB2 tags of each sentence's best path under ``tagger``'s CRF transitions, decoded in
+    length-sorted batches."""
+    tags = tagger.tags
+    out: list[list[str]] = [[] for _ in emissions]
+    order = sorted((i for i, e in enumerate(emissions) if len(e)), key=lambda i: len(emissions[i]))
     for s in range(0, len(order), batch_size):
         idx = order[s : s + batch_size]
-        lengths = np.array([len(sentences[i]) for i in idx])
+        lengths = np.array([len(emissions[i]) for i in idx])
         batch = np.zeros((len(idx), lengths[-1], len(tags)), np.float32)
         for k, i in enumerate(idx):
             batch[k, : lengths[k]] = emissions[i]
-            for j, types in tagger.encoder.breaks(sentences[i]) if breaks is None else breaks[i]:
-                for typ in types:
-                    row = batch[k, j]
-                    row[begin[typ]] = max(row[begin[typ]], row[inside[typ]])
-                    row[inside[typ]] = -1e4
         for i, path in zip(idx, viterbi_batch(batch, lengths, tagger.trans, tagger.start, tagger.end)):
             out[i] = [tags[j] for j in path]
     return out

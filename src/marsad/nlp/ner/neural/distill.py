@@ -170,16 +170,16 @@ def export(student, out: Path, teacher_folder: Path, phrases: list[str], torch) 
     student.eval()
     out.mkdir(parents=True, exist_ok=True)
     types_args = (torch.tensor([2, 3]), torch.tensor([[2, 3, 0], [2, 0, 0]]), torch.tensor([[1, 2], [1, 0]]))
-    torch.onnx.export(Method(student, "types"), types_args, str(out / TYPES_NAME), dynamo=False,
+    torch.onnx.export(Method(student, "runtime_types"), types_args, str(out / TYPES_NAME), dynamo=False,
                       input_names=["words", "chars", "feats"], output_names=["vectors"], opset_version=17,
                       dynamic_axes={"words": {0: "n"}, "chars": {0: "n", 1: "c"}, "feats": {0: "n", 1: "f"}, "vectors": {0: "n"}})
     width = student.out.in_features
-    context_args = (torch.zeros(2, 3, width), torch.tensor([[[1], [0], [0]], [[0], [0], [0]]]), torch.tensor([3, 1]))
+    context_args = (torch.zeros(2, 3, width), torch.tensor([[[1], [0], [0]], [[0], [0], [0]]]), torch.tensor([[1.0, 1, 1], [1, 0, 0]]))
     torch.onnx.export(Method(student, "emissions"), context_args, str(out / CONTEXT_NAME), dynamo=False,
-                      input_names=["vectors", "phrases", "lengths"], output_names=["emissions"], opset_version=17,
-                      dynamic_axes={"vectors": {0: "b", 1: "t"}, "phrases": {0: "b", 1: "t", 2: "p"}, "lengths": {0: "b"},
+                      input_names=["vectors", "phrases", "mask"], output_names=["emissions"], opset_version=17,
+                      dynamic_axes={"vectors": {0: "b", 1: "t"}, "phrases": {0: "b", 1: "t", 2: "p"}, "mask": {0: "b", 1: "t"},
                                     "emissions": {0: "b", 1: "t"}})
-    write_folder(out, teacher_folder, width, phrases)
+    write_folder(out, teacher_folder, width, student.dilations, phrases)
     student.train()
 
 

@@ -10,6 +10,7 @@ inventories and transitions (``meta.json``); ``student.json`` holds what is its 
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 from collections import Counter
@@ -19,14 +20,15 @@ from pathlib import Path
 import numpy as np
 
 from marsad.nlp.ner.neural import (
-    CACHE_WORDS, META_NAME, RESOURCE_FILES, WORDS_NAME, Encoder, FolderTagger, decode, neural_dir, session,
+    CACHE_WORDS, META_NAME, RESOURCE_FILES, WORDS_NAME, Encoder, FolderTagger, best_paths, neural_dir, session,
 )
 
 TYPES_NAME = "student_types.onnx"
 CONTEXT_NAME = "student_context.onnx"
 STUDENT_META = "student.json"
-# Sentences per run of the context graph.
-BATCH = 64
+# Positions per run of the context graph: the sentences of a call are packed into one row, each
+# followed by as many masked positions as the widest dilation, so that none reads another.
+PACK = 4096
 # Distinct word forms given their vector per run of the word graph.
 FORMS = 512
 
@@ -39,84 +41,133 @@ class FastNerTagger(FolderTagger):
                 raise FileNotFoundError(f"fast NER model missing: {folder / name}; run `marsad train ner --fast`")
         super().__init__(folder)
         own = json.loads((folder / STUDENT_META).read_text(encoding="utf-8"))
+        self.gap = max(own["dilations"])
         self.phrase_ids = phrase_numbers(self.encoder, own["phrases"])
         self.types = session(folder / TYPES_NAME, threads)
         self.context = session(folder / CONTEXT_NAME, threads)
+        self.break_types = sorted(t[2:] for t in self.tags if t.startswith("I-"))
         self._row: dict[str, int] = {}  # word form -> its row in _table (row 0: padding)
         self._table = np.zeros((1024, own["width"]), np.float32)
         self._size = 1  # rows in use
-        # By row: the form's stem (for the name-list phrases) and the types it cannot continue.
+        # By row: the form's stem (for the name-list phrases), whether that stem may begin a
+        # multi-word name-list entry, and the types (``break_types``) it cannot continue.
         self._stems: list[str] = [""]
-        self._breaks: list[frozenset[str]] = [frozenset()]
+        self._head = np.zeros(len(self._table), bool)
+        self._breaks = np.zeros((len(self._table), len(self.break_types)), bool)
 
-    def tag_many(self, sentences: list[list[str]], batch_size: int = BATCH) -> list[list[str]]:
+    def tag_many(self, sentences: list[list[str]]) -> list[list[str]]:
         """Tags for many sentences; each gets the tags it gets alone (padding is masked)."""
-        rows = self._rows_of({w for s in sentences for w in s})
-        rows_by_sentence = [[rows[w] for w in s] for s in sentences]
-        breaks = [[(j, self._breaks[r]) for j, r in enumerate(rs) if self._breaks[r]] for rs in rows_by_sentence]
-        return decode(self, sentences, self._emissions(rows_by_sentence, batch_size), breaks)
+        flat, starts = self._pack(sentences)
+        emissions = self._emissions(flat, starts)
+        tags = self.tags
+        for k, typ in enumerate(self.break_types):
+            # Where a name cannot go on, what the network gives to going on goes to beginning.
+            at = np.flatnonzero(self._breaks[flat, k])
+            begin, inside = tags.index("B-" + typ), tags.index("I-" + typ)
+            emissions[at, begin] = np.maximum(emissions[at, begin], emissions[at, inside])
+            emissions[at, inside] = -1e4
+        return best_paths(self, [emissions[a : a + len(s)] for a, s in zip(starts, sentences)])
 
-    def emissions_many(self, sentences: list[list[str]], batch_size: int = BATCH) -> list[np.ndarray]:
+    def emissions_many(self, sentences: list[list[str]]) -> list[np.ndarray]:
         """The student's emissions [T, tags] of each sentence (empty ones: [0, tags])."""
-        rows = self._rows_of({w for s in sentences for w in s})
-        return self._emissions([[rows[w] for w in s] for s in sentences], batch_size)
+        flat, starts = self._pack(sentences)
+        emissions = self._emissions(flat, starts)
+        return [emissions[a : a + len(s)].copy() for a, s in zip(starts, sentences)]
 
-    def _emissions(self, rows_by_sentence: list[list[int]], batch_size: int) -> list[np.ndarray]:
-        out = [np.zeros((0, len(self.tags)), np.float32) for _ in rows_by_sentence]
-        heads, ids_of = self.featurizer.phrase_heads, self.phrase_ids
-        order = sorted((i for i, rs in enumerate(rows_by_sentence) if rs), key=lambda i: len(rows_by_sentence[i]))
-        for s in range(0, len(order), batch_size):
-            idx = order[s : s + batch_size]
-            t = len(rows_by_sentence[idx[-1]])
-            ids = np.zeros((len(idx), t), np.int64)
-            found: list[tuple[int, int, int]] = []  # (sentence in batch, position, phrase id)
-            for k, i in enumerate(idx):
-                ids[k, : len(rows_by_sentence[i])] = rows_by_sentence[i]
-                stems = [self._stems[r] for r in rows_by_sentence[i]]
-                if heads.isdisjoint(stems):
-                    continue
-                feats: list[list[str]] = [[] for _ in stems]
-                self.featurizer.phrases(stems, feats)
-                found += [(k, j, ids_of[f]) for j, fs in enumerate(feats) for f in fs if f in ids_of]
-            depth = Counter((k, j) for k, j, _ in found)
-            phrase_ids = np.zeros((len(idx), t, max(depth.values(), default=1)), np.int64)
-            for k, j, f in found:
-                depth[k, j] -= 1
-                phrase_ids[k, j, depth[k, j]] = f
-            lengths = np.array([len(rows_by_sentence[i]) for i in idx], np.int64)
-            (emissions,) = self.context.run(None, {"vectors": self._table[ids], "phrases": phrase_ids, "lengths": lengths})
-            for k, i in enumerate(idx):
-                out[i] = emissions[k, : lengths[k]]
+    def _pack(self, sentences: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """The sentences' table rows in one sequence, each sentence followed by ``gap`` padding rows,
+        and where each sentence starts in it."""
+        self._add_forms({w for s in sentences for w in s})
+        lengths = np.fromiter(map(len, sentences), np.int64, len(sentences))
+        total = int(lengths.sum())
+        gaps = self.gap * np.arange(len(sentences))
+        flat = np.zeros(total + self.gap * len(sentences), np.int64)
+        row = self._row
+        flat[np.arange(total) + np.repeat(gaps, lengths)] = np.fromiter((row[w] for s in sentences for w in s), np.int64, total)
+        return flat, np.cumsum(lengths) - lengths + gaps
+
+    def _emissions(self, flat: np.ndarray, starts: np.ndarray) -> np.ndarray:
+        """Emissions [len(flat), tags] of a packed sequence (``_pack``); rows at padding are not meaningful."""
+        phrases = self._phrases(flat, starts)
+        out = np.zeros((len(flat), len(self.tags)), np.float32)
+        cuts = [0]
+        for a in starts[1:]:
+            if a - cuts[-1] > PACK:
+                cuts.append(int(a))
+        cuts.append(len(flat))
+        for a, b in zip(cuts, cuts[1:]):
+            if a == b:
+                continue
+            ids = flat[None, a:b]
+            feed = {"vectors": self._table[ids], "phrases": phrases[None, a:b], "mask": (ids != 0).astype(np.float32)}
+            out[a:b] = self.context.run(None, feed)[0][0]
         return out
 
-    def _rows_of(self, forms: set[str]) -> dict[str, int]:
-        """Each form's row in the vector table, computing the vectors of forms not met before."""
-        new = sorted(f for f in forms if f not in self._row)
+    def _phrases(self, flat: np.ndarray, starts: np.ndarray) -> np.ndarray:
+        """The student's multi-word name-list feature ids at each position of a packed sequence [len(flat), P]."""
+        heads = np.flatnonzero(self._head[flat])
+        sentence_of = np.searchsorted(starts, heads, side="right") - 1
+        ends = np.append(starts[1:] - self.gap, len(flat) - self.gap)
+        found: list[tuple[int, int]] = []  # (position, phrase id)
+        ids = self.phrase_ids
+        for i, group in itertools.groupby(zip(sentence_of.tolist(), heads.tolist()), key=lambda x: x[0]):
+            a, b = int(starts[i]), int(ends[i])
+            stems = [self._stems[r] for r in flat[a:b].tolist()]
+            for j, length, types in self.featurizer.phrase_matches(stems, [p - a for _, p in group]):
+                for t in sorted(types):
+                    if "gp=B-" + t in ids:
+                        found.append((a + j, ids["gp=B-" + t]))
+                    if "gp=I-" + t in ids:
+                        found += [(a + k, ids["gp=I-" + t]) for k in range(j + 1, j + length)]
+        depth = Counter(j for j, _ in found)
+        phrases = np.zeros((len(flat), max(depth.values(), default=1)), np.int64)
+        for j, f in found:
+            depth[j] -= 1
+            phrases[j, depth[j]] = f
+        return phrases
+
+    def _add_forms(self, forms: set[str]) -> None:
+        """Give the forms not met before their row in the vector table."""
+        new = [f for f in forms if f not in self._row]
         if len(self._row) + len(new) > CACHE_WORDS:
             self._row, self._size = {}, 1
-            new = sorted(forms)
+            new = list(forms)
+        if not new:
+            return
         if self._size + len(new) > len(self._table):
             # Grown by doubling, so that adding a few forms per call does not copy the table each time.
-            grown = np.zeros((max(2 * len(self._table), self._size + len(new)), self._table.shape[1]), np.float32)
-            grown[: self._size] = self._table[: self._size]
-            self._table = grown
+            size = max(2 * len(self._table), self._size + len(new))
+            self._table = _grown(self._table, size, self._size)
+            self._head = _grown(self._head, size, self._size)
+            self._breaks = _grown(self._breaks, size, self._size)
+        info = {w: self.encoder.word(w) for w in new}
+        # By length, so that a run of the word graph pads its forms' characters little.
+        new.sort(key=lambda w: (len(info[w][1]), w))
+        del self._stems[self._size :]
+        heads = self.featurizer.phrase_heads
         for s in range(0, len(new), FORMS):
-            chunk = new[s : s + FORMS]
-            info = [self.encoder.word(w) for w in chunk]
-            chars = np.zeros((len(info), max(len(x[1]) for x in info)), np.int64)
-            feats = np.zeros((len(info), max(1, max(len(x[2]) for x in info))), np.int64)
-            for k, x in enumerate(info):
+            chunk = [info[w] for w in new[s : s + FORMS]]
+            chars = np.zeros((len(chunk), max(1, len(chunk[-1][1]))), np.int64)
+            feats = np.zeros((len(chunk), max(1, max(len(x[2]) for x in chunk))), np.int64)
+            for k, x in enumerate(chunk):
                 chars[k, : len(x[1])] = x[1]
                 feats[k, : len(x[2])] = x[2]
-            words = np.array([x[0] for x in info], np.int64)
+            words = np.array([x[0] for x in chunk], np.int64)
             (vectors,) = self.types.run(None, {"words": words, "chars": chars, "feats": feats})
-            self._table[self._size : self._size + len(chunk)] = vectors
-            self._row.update((w, self._size + k) for k, w in enumerate(chunk))
-            del self._stems[self._size :], self._breaks[self._size :]
-            self._stems += [x[3] for x in info]
-            self._breaks += [x[4] for x in info]
+            rows = slice(self._size, self._size + len(chunk))
+            self._table[rows] = vectors
+            self._head[rows] = [x[3] in heads for x in chunk]
+            self._breaks[rows] = [[t in x[4] for t in self.break_types] for x in chunk]
+            self._stems += [x[3] for x in chunk]
             self._size += len(chunk)
-        return {w: self._row[w] for w in forms}
+        self._row.update((w, self._size - len(new) + k) for k, w in enumerate(new))
+
+
+def _grown(array: np.ndarray, size: int, used: int) -> np.ndarray:
+    """``array`` with ``size`` rows, its first ``used`` ones kept and the rest zero."""
+    out = np.zeros((size, *array.shape[1:]), array.dtype)
+    out[:used] = array[:used]
+    return out
 
 
 def has_model(folder: Path | None = None) -> bool:
@@ -156,7 +207,7 @@ def word_matrix(teacher: Path) -> tuple[list[str], np.ndarray]:
     return words, rows.astype(np.float32) * scale
 
 
-def write_folder(out: Path, teacher: Path, width: int, phrases: list[str]) -> None:
+def write_folder(out: Path, teacher: Path, width: int, dilations: tuple[int, ...], phrases: list[str]) -> None:
     """Beside the student's graphs in ``out``: what it reads of its teacher (copied unless ``out`` is
     the teacher's folder) and its own meta; the word matrix in the word graph is stored as int8 rows
     with a scale each."""
@@ -164,7 +215,7 @@ def write_folder(out: Path, teacher: Path, width: int, phrases: list[str]) -> No
         for name in RESOURCE_FILES + (WORDS_NAME, META_NAME):
             shutil.copy(teacher / name, out / name)
     meta = json.loads((teacher / META_NAME).read_text(encoding="utf-8"))
-    own = {"width": width, "phrases": phrases}
+    own = {"width": width, "dilations": list(dilations), "phrases": phrases}
     (out / STUDENT_META).write_text(json.dumps(own, ensure_ascii=False) + "\n", encoding="utf-8")
     _quantize_words(out / TYPES_NAME, meta["n_words"])
 
