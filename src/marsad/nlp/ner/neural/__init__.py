@@ -40,7 +40,8 @@ _TYPES, _PER, _NONE = frozenset(("PER", "ORG", "LOC", "MISC")), frozenset(("PER"
 
 def word_id(index: dict[str, int], norm: str) -> int:
     """The vector row of a folded word: its stem's, else the whole word's, else unknown."""
-    return index.get(stem_of(norm), index.get(norm, UNK))
+    found = index.get(stem_of(norm))
+    return index.get(norm, UNK) if found is None else found
 
 
 def neural_dir() -> Path:
@@ -142,11 +143,13 @@ def viterbi_batch(emissions: np.ndarray, lengths: np.ndarray, trans: np.ndarray,
     going = (ordered[None, :] > np.arange(t)[:, None]).sum(1)
     score = start + emissions[:, 0]
     back = np.zeros(emissions.shape, np.int64)
+    into = np.ascontiguousarray(trans.T)  # [to, from]: numpy reduces a last axis fastest
     for i in range(1, t):
         n = going[i]
-        cand = score[:n, :, None] + trans  # [n, from, to]
-        back[:n, i] = cand.argmax(1)
-        score[:n] = cand.max(1) + emissions[:n, i]
+        cand = score[:n, None, :] + into  # [n, to, from]
+        best = cand.argmax(2)
+        back[:n, i] = best
+        score[:n] = np.take_along_axis(cand, best[:, :, None], 2)[:, :, 0] + emissions[:n, i]
     cur = (score + end).argmax(1)
     path = np.empty((b, t), np.int64)
     for i in range(t - 1, 0, -1):

@@ -51,7 +51,7 @@ class FastNerTagger(FolderTagger):
         self._size = 1  # rows in use
         # By row: the form's stem (for the name-list phrases), whether that stem may begin a
         # multi-word name-list entry, and the types (``break_types``) it cannot continue.
-        self._stems: list[str] = [""]
+        self._stems: list[str] = ["\n"]
         self._head = np.zeros(len(self._table), bool)
         self._breaks = np.zeros((len(self._table), len(self.break_types)), bool)
 
@@ -77,18 +77,17 @@ class FastNerTagger(FolderTagger):
     def _pack(self, sentences: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
         """The sentences' table rows in one sequence, each sentence followed by ``gap`` padding rows,
         and where each sentence starts in it."""
-        self._add_forms({w for s in sentences for w in s})
+        self._add_forms(set(itertools.chain.from_iterable(sentences)))
         lengths = np.fromiter(map(len, sentences), np.int64, len(sentences))
         total = int(lengths.sum())
         gaps = self.gap * np.arange(len(sentences))
         flat = np.zeros(total + self.gap * len(sentences), np.int64)
-        row = self._row
-        flat[np.arange(total) + np.repeat(gaps, lengths)] = np.fromiter((row[w] for s in sentences for w in s), np.int64, total)
+        flat[np.arange(total) + np.repeat(gaps, lengths)] = list(map(self._row.__getitem__, itertools.chain.from_iterable(sentences)))
         return flat, np.cumsum(lengths) - lengths + gaps
 
     def _emissions(self, flat: np.ndarray, starts: np.ndarray) -> np.ndarray:
         """Emissions [len(flat), tags] of a packed sequence (``_pack``); rows at padding are not meaningful."""
-        phrases = self._phrases(flat, starts)
+        phrases = self._phrases(flat)
         out = np.zeros((len(flat), len(self.tags)), np.float32)
         cuts = [0]
         for a in starts[1:]:
@@ -103,22 +102,20 @@ class FastNerTagger(FolderTagger):
             out[a:b] = self.context.run(None, feed)[0][0]
         return out
 
-    def _phrases(self, flat: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    def _phrases(self, flat: np.ndarray) -> np.ndarray:
         """The student's multi-word name-list feature ids at each position of a packed sequence [len(flat), P]."""
-        heads = np.flatnonzero(self._head[flat])
-        sentence_of = np.searchsorted(starts, heads, side="right") - 1
-        ends = np.append(starts[1:] - self.gap, len(flat) - self.gap)
+        heads = np.flatnonzero(self._head[flat]).tolist()
         found: list[tuple[int, int]] = []  # (position, phrase id)
-        ids = self.phrase_ids
-        for i, group in itertools.groupby(zip(sentence_of.tolist(), heads.tolist()), key=lambda x: x[0]):
-            a, b = int(starts[i]), int(ends[i])
-            stems = [self._stems[r] for r in flat[a:b].tolist()]
-            for j, length, types in self.featurizer.phrase_matches(stems, [p - a for _, p in group]):
+        if heads:
+            # Padding's stem (row 0) is a line break, which no name-list entry holds: no match crosses it.
+            stems = list(map(self._stems.__getitem__, flat.tolist()))
+            ids = self.phrase_ids
+            for j, length, types in self.featurizer.phrase_matches(stems, heads):
                 for t in sorted(types):
                     if "gp=B-" + t in ids:
-                        found.append((a + j, ids["gp=B-" + t]))
+                        found.append((j, ids["gp=B-" + t]))
                     if "gp=I-" + t in ids:
-                        found += [(a + k, ids["gp=I-" + t]) for k in range(j + 1, j + length)]
+                        found += [(k, ids["gp=I-" + t]) for k in range(j + 1, j + length)]
         depth = Counter(j for j, _ in found)
         phrases = np.zeros((len(flat), max(depth.values(), default=1)), np.int64)
         for j, f in found:
