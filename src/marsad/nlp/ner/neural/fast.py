@@ -54,6 +54,7 @@ class FastNerTagger(FolderTagger):
         self._stems: list[str] = ["\n"]
         self._head = np.zeros(len(self._table), bool)
         self._breaks = np.zeros((len(self._table), len(self.break_types)), bool)
+        self._no_break = [False] * len(self.break_types)
 
     def tag_many(self, sentences: list[list[str]]) -> list[list[str]]:
         """Tags for many sentences; each gets the tags it gets alone (padding is masked)."""
@@ -125,7 +126,7 @@ class FastNerTagger(FolderTagger):
 
     def _add_forms(self, forms: set[str]) -> None:
         """Give the forms not met before their row in the vector table."""
-        new = [f for f in forms if f not in self._row]
+        new = list(forms.difference(self._row))
         if len(self._row) + len(new) > CACHE_WORDS:
             self._row, self._size = {}, 1
             new = list(forms)
@@ -144,20 +145,24 @@ class FastNerTagger(FolderTagger):
         heads = self.featurizer.phrase_heads
         for s in range(0, len(new), FORMS):
             chunk = [info[w] for w in new[s : s + FORMS]]
-            chars = np.zeros((len(chunk), max(1, len(chunk[-1][1]))), np.int64)
-            feats = np.zeros((len(chunk), max(1, max(len(x[2]) for x in chunk))), np.int64)
-            for k, x in enumerate(chunk):
-                chars[k, : len(x[1])] = x[1]
-                feats[k, : len(x[2])] = x[2]
             words = np.array([x[0] for x in chunk], np.int64)
-            (vectors,) = self.types.run(None, {"words": words, "chars": chars, "feats": feats})
+            feed = {"words": words, "chars": _padded([x[1] for x in chunk]), "feats": _padded([x[2] for x in chunk])}
+            (vectors,) = self.types.run(None, feed)
             rows = slice(self._size, self._size + len(chunk))
             self._table[rows] = vectors
             self._head[rows] = [x[3] in heads for x in chunk]
-            self._breaks[rows] = [[t in x[4] for t in self.break_types] for x in chunk]
+            self._breaks[rows] = [[t in x[4] for t in self.break_types] if x[4] else self._no_break for x in chunk]
             self._stems += [x[3] for x in chunk]
             self._size += len(chunk)
         self._row.update((w, self._size - len(new) + k) for k, w in enumerate(new))
+
+
+def _padded(rows: list[tuple[int, ...]]) -> np.ndarray:
+    """The rows as one zero-padded int64 array (at least one column)."""
+    lengths = np.fromiter(map(len, rows), np.int64, len(rows))
+    out = np.zeros((len(rows), max(1, int(lengths.max(initial=0)))), np.int64)
+    out[np.arange(out.shape[1]) < lengths[:, None]] = list(itertools.chain.from_iterable(rows))
+    return out
 
 
 def _grown(array: np.ndarray, size: int, used: int) -> np.ndarray:
