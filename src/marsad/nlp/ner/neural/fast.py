@@ -3,7 +3,9 @@
 Two graphs: one turns a word form (its vector, characters and own features) into a
 vector, computed once per distinct form and kept (news repeats its words a lot); the
 other reads a sentence's vectors and phrase features through dilated convolutions and
-gives the emissions, decoded by the teacher's CRF transitions and decoding rules.
+gives the emissions, decoded by the teacher's CRF transitions and decoding rules. The
+sentences of a call go through the second graph packed in one row, apart by masked
+positions: one large matrix product per layer instead of one per sentence.
 The student lives in its teacher's folder: it reads the same word list, feature tables,
 inventories and transitions (``meta.json``); ``student.json`` holds what is its own.
 """
@@ -57,7 +59,7 @@ class FastNerTagger(FolderTagger):
         self._no_break = [False] * len(self.break_types)
 
     def tag_many(self, sentences: list[list[str]]) -> list[list[str]]:
-        """Tags for many sentences; each gets the tags it gets alone (padding is masked)."""
+        """Tags for many sentences; each gets the tags it gets alone (the positions between them are masked)."""
         flat, starts = self._pack(sentences)
         emissions = self._emissions(flat, starts)
         tags = self.tags

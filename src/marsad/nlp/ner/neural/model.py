@@ -133,8 +133,8 @@ class FastEmitter(nn.Module):
     context is read by dilated convolutions over those vectors plus the phrase features.
 
     Padding never reaches a real position (characters are max-pooled under a mask, and each
-    convolution's output is zeroed past the sentence), so a sentence gets the same emissions
-    in any batch.
+    convolution's output is zeroed outside the words), so a sentence gets the same emissions
+    in any batch, or packed in one row with others.
     """
 
     def __init__(self, vectors: torch.Tensor, n_chars: int, n_feats: int, n_phrases: int, n_tags: int, char_dim: int = 32,
