@@ -67,6 +67,18 @@ def test_jsonl_keeps_ids_and_reports_bad_lines(tmp_path):
     assert docs[3].error[0] == "jsonl_no_text"
 
 
+def test_jsonl_and_trec_take_a_bom_off_and_report_a_broken_one(tmp_path):
+    record = json.dumps({"id": "b1", "text": ARTICLE}, ensure_ascii=False).encode("utf-8")
+    (tmp_path / "bom.jsonl").write_bytes(b"\xef\xbb\xbf" + record + b"\n")
+    (tmp_path / "bom.trec").write_bytes(b"\xef\xbb\xbf<DOC>\n<DOCNO>t1</DOCNO>\n<TEXT>\n" + ARTICLE.encode("utf-8") + b"\n</TEXT>\n</DOC>\n")
+    # A file cut inside its BOM: an error for it, not silence.
+    (tmp_path / "cut.jsonl").write_bytes(b"\xef")
+    docs = {d.path.split("/")[-1]: d for d in read_paths([str(tmp_path / n) for n in ("bom.jsonl", "bom.trec", "cut.jsonl")])}
+    assert docs["bom.jsonl:1"].id == "b1" and docs["bom.jsonl:1"].text == ARTICLE
+    assert next(d for p, d in docs.items() if p.startswith("bom.trec")).text.strip() == ARTICLE
+    assert docs["cut.jsonl:1"].error[0] == "jsonl_malformed"
+
+
 def _warc(path, records, truncate=False):
     buf = io.BytesIO()
     writer = WARCWriter(buf, gzip=True)

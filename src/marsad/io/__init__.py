@@ -38,9 +38,15 @@ def detect_format(name: str, head: bytes) -> str:
 
 
 def _text_lines(stream: BinaryIO) -> Iterator[str]:
-    """Decode a line-oriented stream (TREC, JSONL) lazily, UTF-8 with BOM tolerated."""
-    wrapper = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
-    yield from wrapper
+    """Decode a line-oriented stream (TREC, JSONL) lazily, UTF-8 with BOM tolerated.
+
+    The BOM is taken off the first line rather than by the ``utf-8-sig`` codec, which
+    silently drops a file that holds only the first bytes of one (b"\\xef")."""
+    lines = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="")
+    first = next(lines, None)
+    if first is not None:
+        yield first.removeprefix("\ufeff")
+        yield from lines
 
 
 def _read_stream(stream: BinaryIO, name: str, max_bytes: int) -> Iterator[RawDocument]:
