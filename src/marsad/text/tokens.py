@@ -47,15 +47,12 @@ def lexicon() -> dict[str, int]:
     return {word: int(count) for word, count in zip(fields, fields)}
 
 
-def _candidate_prefixes() -> tuple[str, ...]:
-    """Every conjunction + preposition sequence, longest first (ties in generation order)."""
-    prefixes = [conj + prep for conj in ("",) + _CONJ for prep in ("",) + _PREP if conj or prep]
-    return tuple(sorted(prefixes, key=len, reverse=True))
-
-
-_PREFIXES = _candidate_prefixes()
-# The same by their first letter: most words begin with none of them, and need no check.
-_PREFIXES_BY_LETTER = {letter: [p for p in _PREFIXES if p[0] == letter] for letter in {p[0] for p in _PREFIXES}}
+# Every conjunction + preposition sequence by its first letter, longest first (وبال before و):
+# most words begin with none of them and need no check. The NER features split with these too.
+PREFIXES_BY_LETTER = {
+    letter: sorted((c + p for c in ("",) + _CONJ for p in ("",) + _PREP if (c + p)[:1] == letter), key=len, reverse=True)
+    for letter in {clitic[0] for clitic in _CONJ + _PREP}
+}
 
 
 @lru_cache(maxsize=200_000)
@@ -68,7 +65,7 @@ def segment(norm: str) -> tuple[str, str]:
         return "", norm
     freq = lexicon().get
     whole = None
-    for prefix in _PREFIXES_BY_LETTER.get(norm[0], ()):
+    for prefix in PREFIXES_BY_LETTER.get(norm[0], ()):
         if not norm.startswith(prefix):
             continue
         stem = norm[len(prefix) :]

@@ -15,13 +15,8 @@ from pathlib import Path
 from typing import Iterator
 
 from marsad.text.normalize import fold
+from marsad.text.tokens import PREFIXES_BY_LETTER
 
-_CONJ = ("", "و", "ف")
-_PREP = ("", "ب", "ك", "ل", "لل")
-# Longest first, so وبال beats و when both leave a plausible stem.
-_PREFIXES = sorted({c + p for c in _CONJ for p in _PREP} - {""}, key=len, reverse=True)
-# The same by their first letter: most words begin with none of them, and need no check.
-_PREFIXES_BY_LETTER = {letter: [p for p in _PREFIXES if p[0] == letter] for letter in {p[0] for p in _PREFIXES}}
 _ARTICLE = "ال"
 _NISBA = ("يين", "يون", "يان", "يه", "ي")
 _MAX_PHRASE = 5
@@ -102,7 +97,7 @@ class Featurizer:
         if len(norm) < 3 or not ("\u0621" <= norm[0] <= "\u064a"):
             return "", norm
         whole = None
-        for prefix in _PREFIXES_BY_LETTER.get(norm[0], ()):
+        for prefix in PREFIXES_BY_LETTER.get(norm[0], ()):
             if not norm.startswith(prefix):
                 continue
             stem = norm[len(prefix) :]
@@ -225,11 +220,17 @@ class Featurizer:
     def phrases(self, stems: list[str], feats: list[list[str]]) -> None:
         """Mark longest multi-word name-list matches (B-/I- by type)."""
         heads = self.phrase_heads
-        for i, length, types in self.phrase_matches(stems, [i for i, s in enumerate(stems) if s in heads]):
+        for j, feature in self.phrase_marks(stems, [i for i, s in enumerate(stems) if s in heads]):
+            feats[j].append(feature)
+
+    def phrase_marks(self, stems: list[str], at: list[int]) -> Iterator[tuple[int, str]]:
+        """(position, ``gp=`` feature) of the ``phrase_matches`` tried at ``at``: B- at a match's
+        first word and I- at the others, for each of its types."""
+        for i, length, types in self.phrase_matches(stems, at):
             for t in sorted(types):
-                feats[i].append("gp=B-" + t)
+                yield i, "gp=B-" + t
                 for k in range(i + 1, i + length):
-                    feats[k].append("gp=I-" + t)
+                    yield k, "gp=I-" + t
 
     def phrase_matches(self, stems: list[str], at: list[int]) -> Iterator[tuple[int, int, frozenset[str]]]:
         """(start, length, types) of the longest multi-word name-list matches in a sentence's

@@ -234,20 +234,23 @@ def decode(tagger, sentences: list[list[str]], emissions: list[np.ndarray],
     Where a name cannot go on (``breaks``, by default ``Encoder.breaks`` of each sentence),
     what the network gives to going on goes to beginning.
     """
-    tags = tagger.tags
-    inside = {t[2:]: j for j, t in enumerate(tags) if t.startswith("I-")}
-    begin = {typ: tags.index("B-" + typ) for typ in inside}
     emissions = list(emissions)
     for i, words in enumerate(sentences):
         found = tagger.encoder.breaks(words) if breaks is None else breaks[i]
         if found:
             emissions[i] = emissions[i].copy()
         for j, types in found:
-            row = emissions[i][j]
             for typ in types:
-                row[begin[typ]] = max(row[begin[typ]], row[inside[typ]])
-                row[inside[typ]] = -1e4
+                break_names(tagger.tags, emissions[i], np.array([j]), typ)
     return best_paths(tagger, emissions)
+
+
+def break_names(tags: list[str], emissions: np.ndarray, at: np.ndarray, typ: str) -> None:
+    """At the rows ``at`` of ``emissions`` [T, tags], where a name of type ``typ`` cannot go on,
+    what the network gives to going on goes to beginning one."""
+    begin, inside = tags.index("B-" + typ), tags.index("I-" + typ)
+    emissions[at, begin] = np.maximum(emissions[at, begin], emissions[at, inside])
+    emissions[at, inside] = -1e4
 
 
 def best_paths(tagger, emissions: list[np.ndarray], batch_size: int = 128) -> list[list[str]]:

@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from marsad.nlp.ner.neural import (
-    CACHE_WORDS, META_NAME, RESOURCE_FILES, WORDS_NAME, Encoder, FolderTagger, best_paths, neural_dir, session,
+    CACHE_WORDS, META_NAME, RESOURCE_FILES, WORDS_NAME, Encoder, FolderTagger, best_paths, break_names, neural_dir,
+    session,
 )
 
 TYPES_NAME = "student_types.onnx"
@@ -62,13 +63,8 @@ class FastNerTagger(FolderTagger):
         """Tags for many sentences; each gets the tags it gets alone (the positions between them are masked)."""
         flat, starts = self._pack(sentences)
         emissions = self._emissions(flat, starts)
-        tags = self.tags
         for k, typ in enumerate(self.break_types):
-            # Where a name cannot go on, what the network gives to going on goes to beginning.
-            at = np.flatnonzero(self._breaks[flat, k])
-            begin, inside = tags.index("B-" + typ), tags.index("I-" + typ)
-            emissions[at, begin] = np.maximum(emissions[at, begin], emissions[at, inside])
-            emissions[at, inside] = -1e4
+            break_names(self.tags, emissions, np.flatnonzero(self._breaks[flat, k]), typ)
         return best_paths(self, [emissions[a : a + len(s)] for a, s in zip(starts, sentences)])
 
     def emissions_many(self, sentences: list[list[str]]) -> list[np.ndarray]:
@@ -108,17 +104,10 @@ class FastNerTagger(FolderTagger):
     def _phrases(self, flat: np.ndarray) -> np.ndarray:
         """The student's multi-word name-list feature ids at each position of a packed sequence [len(flat), P]."""
         heads = np.flatnonzero(self._head[flat]).tolist()
-        found: list[tuple[int, int]] = []  # (position, phrase id)
-        if heads:
-            # Padding's stem (row 0) is a line break, which no name-list entry holds: no match crosses it.
-            stems = list(map(self._stems.__getitem__, flat.tolist()))
-            ids = self.phrase_ids
-            for j, length, types in self.featurizer.phrase_matches(stems, heads):
-                for t in sorted(types):
-                    if "gp=B-" + t in ids:
-                        found.append((j, ids["gp=B-" + t]))
-                    if "gp=I-" + t in ids:
-                        found += [(k, ids["gp=I-" + t]) for k in range(j + 1, j + length)]
+        # Padding's stem (row 0) is a line break, which no name-list entry holds: no match crosses it.
+        stems = list(map(self._stems.__getitem__, flat.tolist())) if heads else []
+        ids = self.phrase_ids
+        found = [(j, ids[f]) for j, f in self.featurizer.phrase_marks(stems, heads) if f in ids]  # (position, phrase id)
         depth = Counter(j for j, _ in found)
         phrases = np.zeros((len(flat), max(depth.values(), default=1)), np.int64)
         for j, f in found:
