@@ -249,6 +249,72 @@ def test_language_model_learns_news_and_feeds_a_tagger_frozen(tmp_path):
     assert [len(t) for t in tagger.tag_many(sentences)] == [len(s) for s in sentences]
 
 
+def test_character_model_learns_news_and_gives_a_tagger_each_words_spelling_in_context(tmp_path):
+    """A tiny character model trained on our article predicts its characters better than an untrained
+    one; a tagger reading it exports to ONNX with the same emissions as torch, a sentence's emissions
+    do not depend on its batch, and the merged graph of two such taggers still reads the text."""
+    torch = pytest.importorskip("torch")
+    from marsad.nlp.ner.neural import charlm, ensemble, pad_batch
+    from marsad.nlp.ner.neural.model import CRF, CharLM, Emitter
+    from marsad.nlp.ner.neural.train import TAGS, export, fit
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "t1.txt").write_text(_TREC, encoding="utf-8")
+    state = charlm.pretrain(corpus, threads=1, hidden=16, epochs=300, min_count=1)
+    chars = state["chars"]
+    assert chars[: charlm.BOUNDARY + 1] == ["<pad>", "<unk>", " "]
+    from marsad.nlp.ner.neural.lm import corpus_sentences
+
+    sentences = corpus_sentences(corpus)
+    text = charlm.CharText(chars)
+    ids, starts, ends = text.sentence(["وزير", "الخارجية"])
+    # Boundaries stand before, between and after the words; folding takes the hamza off (أ → ا).
+    assert [ids[i] for i in (0, 5, 14)] == [charlm.BOUNDARY] * 3 and starts == [0, 5] and ends == [5, 14]
+    assert text.word("أوغلو") == text.word("اوغلو")
+    batch = charlm.pad_text([text.sentence(s) for s in sentences], max(map(len, sentences)))
+    weights = {k: v for k, v in state.items() if k != "chars"}
+    trained = CharLM(len(chars), charlm.DIM, 16)
+    trained.load_state_dict(weights)
+    torch.manual_seed(1)
+    fresh = CharLM(len(chars), charlm.DIM, 16)
+    with torch.no_grad():
+        args = (torch.from_numpy(batch["text"]), torch.from_numpy(batch["text_lengths"]))
+        assert trained.loss(*args) < fresh.loss(*args) / 2
+
+    gold = [(s, ["O"] * len(s)) for s in sentences]
+    words, matrix = TINY_WORDS, _tiny_vectors()
+    small = dict(char_filters=8, feat_dim=8, hidden=8, char_dim=8, char_lm_dim=8)
+    folders = [_with_tables(tmp_path / f"net{seed}") for seed in (0, 1)]
+    for seed, folder in enumerate(folders):
+        fit(gold, gold[:1], words, matrix, folder, seed=seed, epochs=2, char_lm=state, **small)
+    assert all(torch.equal(weights[k], v) for k, v in state.items() if k != "chars")
+    tagger = NeuralNerTagger(folders[0])
+    assert tagger.encoder.char_text is not None
+    together = tagger.emissions_many(sentences)
+    alone = [tagger.emissions_many([s])[0] for s in sentences]
+    assert all(np.allclose(a, b, atol=1e-5) for a, b in zip(together, alone))
+
+    # The exported graph gives what the torch network gives.
+    emitter = Emitter(torch.from_numpy(matrix), len(tagger.encoder.chars), len(tagger.encoder.feats), len(TAGS),
+                      char_lm=state, **small)
+    exported = _with_tables(tmp_path / "exported")
+    export(emitter, CRF(len(TAGS)), exported, words, list(tagger.encoder.chars), list(tagger.encoder.feats), torch, chars)
+    theirs = NeuralNerTagger(exported).emissions_many(sentences)
+    with torch.no_grad():
+        for sentence, their in zip(sentences, theirs):
+            inputs = pad_batch([tagger.encoder.encode(sentence)])
+            mine = emitter(**{k: torch.from_numpy(v) for k, v in inputs.items()}).numpy()[0]
+            assert np.allclose(mine, their, atol=1e-5)
+
+    merged = tmp_path / "merged"
+    _with_tables(merged)
+    ensemble.combine(folders, merged)
+    second = NeuralNerTagger(folders[1]).emissions_many(sentences)
+    both = NeuralNerTagger(merged).emissions_many(sentences)
+    assert all(np.allclose(m, (a + b) / 2, atol=1e-5) for m, a, b in zip(both, together, second))
+
+
 def test_running_mean_of_network_states():
     torch = pytest.importorskip("torch")
     from marsad.nlp.ner.neural.train import _running_mean
@@ -333,8 +399,8 @@ def test_distilled_student_gives_its_teachers_emissions(tmp_path):
         pairs = zip(teacher.emissions_many(silver), FastNerTagger(folder).emissions_many(silver))
         return sum(float(((centred(a) - centred(b)) ** 2).sum()) for a, b in pairs)
 
-    distill.fit(teacher_folder, [], [], rows, tmp_path / "untrained", epochs=1, lr=0.0, **args)
-    report = distill.fit(teacher_folder, [], [], rows, tmp_path / "student", epochs=60, lr=0.01, **args)
+    distill.fit(teacher, [], [], rows, tmp_path / "untrained", epochs=1, lr=0.0, **args)
+    report = distill.fit(teacher, [], [], rows, tmp_path / "student", epochs=60, lr=0.01, **args)
     assert len(report["epochs"]) == 60 and report["silver_tokens"] == 21
     assert distance(tmp_path / "student") < 0.2 * distance(tmp_path / "untrained")
 

@@ -51,11 +51,19 @@ def neural_dir() -> Path:
 class Encoder:
     """Maps a sentence's words to the network's integer inputs."""
 
-    def __init__(self, featurizer: Featurizer, words: list[str], chars: list[str], feats: list[str]):
+    def __init__(self, featurizer: Featurizer, words: list[str], chars: list[str], feats: list[str],
+                 lm_chars: list[str] | None = None):
         self.featurizer = featurizer
         self.words = {w: i for i, w in enumerate(words)}
         self.chars = {c: i for i, c in enumerate(chars)}
         self.feats = {f: i for i, f in enumerate(feats)}
+        # The character language model's symbols, where the network reads one (``charlm``; imported
+        # here so that ``python -m marsad.nlp.ner.neural.charlm`` finds it not yet loaded).
+        self.char_text = None
+        if lm_chars:
+            from marsad.nlp.ner.neural.charlm import CharText
+
+            self.char_text = CharText(lm_chars)
         self._cache: dict[str, tuple[int, tuple[int, ...], tuple[int, ...], str, frozenset[str]]] = {}
 
     def features(self, words: list[str]) -> list[list[str]]:
@@ -92,9 +100,14 @@ class Encoder:
         self.featurizer.phrases([x[3] for x in info], phrases)
         return info, [[self.feats[f] for f in gp if f in self.feats] for gp in phrases]
 
-    def encode(self, words: list[str]) -> tuple[list[int], list[list[int]], list[list[int]]]:
+    def encode(self, words: list[str]) -> tuple:
+        """Word ids, character ids and feature ids of each word; with a character language model,
+        also the sentence as its text (``CharText.sentence``)."""
         info, phrases = self.split(words)
-        return [x[0] for x in info], [list(x[1]) for x in info], [[*x[2], *gp] for x, gp in zip(info, phrases)]
+        encoded = [x[0] for x in info], [list(x[1]) for x in info], [[*x[2], *gp] for x, gp in zip(info, phrases)]
+        if self.char_text is None:
+            return encoded
+        return (*encoded, self.char_text.sentence(words))
 
     def breaks(self, words: list[str]) -> list[tuple[int, frozenset[str]]]:
         """(position, entity types it cannot continue) of each word that breaks a name (it may begin one).
@@ -109,8 +122,8 @@ class Encoder:
         return [(j, info[4]) for j, info in enumerate(map(self.word, words)) if info[4]]
 
 
-def pad_batch(encoded: list[tuple[list[int], list[list[int]], list[list[int]]]]) -> dict[str, np.ndarray]:
-    """Zero-padded int64 arrays for a batch of encoded sentences."""
+def pad_batch(encoded: list[tuple]) -> dict[str, np.ndarray]:
+    """Zero-padded int64 arrays for a batch of encoded sentences (``Encoder.encode``)."""
     n = len(encoded)
     t = max(len(e[0]) for e in encoded)
     c = max(1, max(len(x) for e in encoded for x in e[1]))
@@ -119,13 +132,18 @@ def pad_batch(encoded: list[tuple[list[int], list[list[int]], list[list[int]]]])
     chars = np.zeros((n, t, c), np.int64)
     feats = np.zeros((n, t, f), np.int64)
     lengths = np.zeros(n, np.int64)
-    for i, (wid, cid, fid) in enumerate(encoded):
+    for i, (wid, cid, fid, *_) in enumerate(encoded):
         lengths[i] = len(wid)
         words[i, : len(wid)] = wid
         for j, (cs, fs) in enumerate(zip(cid, fid)):
             chars[i, j, : len(cs)] = cs
             feats[i, j, : len(fs)] = fs
-    return {"words": words, "chars": chars, "feats": feats, "lengths": lengths}
+    batch = {"words": words, "chars": chars, "feats": feats, "lengths": lengths}
+    if len(encoded[0]) > 3:
+        from marsad.nlp.ner.neural.charlm import pad_text
+
+        batch.update(pad_text([e[3] for e in encoded], t))
+    return batch
 
 
 def viterbi(emissions: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[int]:
@@ -178,11 +196,12 @@ class FolderTagger:
     inventories (``encoder``) and CRF transitions. The merged networks and their student share them."""
 
     def __init__(self, folder: Path):
+        self.folder = folder
         meta = json.loads((folder / META_NAME).read_text(encoding="utf-8"))
         words = (folder / WORDS_NAME).read_text(encoding="utf-8").split("\n")[: meta["n_words"]]
         self.featurizer = Featurizer(Resources.load(folder))
         lexicon()  # word ids need the tokeniser's lexicon (``stem_of``): read with the model, not at the first word
-        self.encoder = Encoder(self.featurizer, words, meta["chars"], meta["feats"])
+        self.encoder = Encoder(self.featurizer, words, meta["chars"], meta["feats"], meta.get("lm_chars"))
         self.tags = meta["tags"]
         self.trans = np.asarray(meta["transitions"], np.float32)
         self.start = np.asarray(meta["start"], np.float32)

@@ -43,13 +43,17 @@ def silver(teacher: NeuralNerTagger, shared: Path, n_docs: int = SILVER_DOCS, se
     return list(zip(sentences, emissions))
 
 
-def train(shared: Path, teacher: Path | None = None, seed: int = 0, epochs: int = EPOCHS, silver_docs: int = SILVER_DOCS,
-          threads: int = 1) -> dict:
-    """The student of the tagger in ``teacher`` (default: the shipped one), fitted on all of train and
-    ``silver_docs`` ANT articles for ``epochs`` (chosen on dev, see EPOCHS), written beside it."""
-    teacher = teacher or neural_dir()
-    rows = silver(NeuralNerTagger(teacher, threads=threads), shared, silver_docs)
-    return fit(teacher, read_conll(shared / TRAIN_FILE), [], rows, teacher, seed=seed, epochs=epochs, threads=threads)
+def train(shared: Path, teacher: Path | None = None, out: Path | None = None, seed: int = 0, epochs: int = EPOCHS,
+          silver_docs: int = SILVER_DOCS, threads: int = 1, dev: bool = False) -> dict:
+    """The student of the tagger in ``teacher`` (default: the shipped one), written to ``out`` (default:
+    beside it): fitted on train and ``silver_docs`` ANT articles for ``epochs`` (chosen on dev, see
+    EPOCHS), or with ``dev`` on train minus dev, choosing the epoch on dev."""
+    teacher_folder = teacher or neural_dir()
+    tagger = NeuralNerTagger(teacher_folder, threads=threads)
+    sentences = read_conll(shared / TRAIN_FILE)
+    gold, held_out = split_dev(sentences) if dev else (sentences, [])
+    rows = silver(tagger, shared, silver_docs)
+    return fit(tagger, gold, held_out, rows, out or teacher_folder, seed=seed, epochs=epochs, threads=threads)
 
 
 def _inputs(encoder, sentences: list[list[str]]):
@@ -73,9 +77,9 @@ def _pad(rows, torch):
     return {k: torch.from_numpy(v) for k, v in {**batch, "phrases": phrases}.items()}
 
 
-def fit(teacher_folder: Path, gold: list, dev: list, silver_rows: list, out: Path, seed: int = 0, epochs: int = EPOCHS,
+def fit(teacher: NeuralNerTagger, gold: list, dev: list, silver_rows: list, out: Path, seed: int = 0, epochs: int = EPOCHS,
         patience: int = 3, threads: int = 1, lr: float = 1e-3, snapshots: Path | None = None, **model_args) -> dict:
-    """Fit a student of the tagger in ``teacher_folder`` on ``gold`` (tokens, tags) and ``silver_rows``
+    """Fit a student of ``teacher`` on ``gold`` (tokens, tags) and ``silver_rows``
     (tokens, teacher emissions), choosing the epoch on ``dev`` (none: all epochs); export to ``out``.
     With ``snapshots``, each epoch's student is also exported to ``snapshots/epoch-N``: a refit for
     N epochs is the same as ``fit`` with ``epochs=N``."""
@@ -87,7 +91,7 @@ def fit(teacher_folder: Path, gold: list, dev: list, silver_rows: list, out: Pat
     torch.set_num_threads(threads)
     torch.use_deterministic_algorithms(True)
     rng = random.Random(seed)
-    teacher = NeuralNerTagger(teacher_folder, threads=threads)
+    teacher_folder = teacher.folder
     _, matrix = word_matrix(teacher_folder)
     tags = teacher.tags
     gold_emissions = teacher.emissions_many([w for w, _ in gold])
@@ -197,12 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--silver-docs", type=int, default=SILVER_DOCS)
     p.add_argument("--threads", type=int, default=1)
     args = p.parse_args(argv)
-    shared = require_shared()
-    sentences = read_conll(shared / TRAIN_FILE)
-    gold, dev = split_dev(sentences) if args.dev else (sentences, [])
-    teacher = args.teacher or neural_dir()
-    rows = silver(NeuralNerTagger(teacher, threads=args.threads), shared, args.silver_docs)
-    report = fit(teacher, gold, dev, rows, args.out or teacher, seed=args.seed, epochs=args.epochs, threads=args.threads)
+    report = train(require_shared(), args.teacher, args.out, seed=args.seed, epochs=args.epochs, silver_docs=args.silver_docs,
+                   threads=args.threads, dev=args.dev)
     print(json.dumps(report, indent=1))
     return 0
 

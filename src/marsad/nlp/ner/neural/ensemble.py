@@ -19,10 +19,9 @@ import numpy as np
 
 from marsad.nlp.ner.neural import META_NAME, MODEL_NAME, WORDS_NAME
 
-INPUTS = ("words", "chars", "feats", "lengths")
 OUTPUT = "emissions"
 # Must agree across members: they read the same encoder.
-SHARED_META = ("tags", "n_words", "chars", "feats")
+SHARED_META = ("tags", "n_words", "chars", "feats", "lm_chars")
 
 
 def combine(members: list[Path], out: Path) -> None:
@@ -33,7 +32,7 @@ def combine(members: list[Path], out: Path) -> None:
     metas = [json.loads((m / META_NAME).read_text(encoding="utf-8")) for m in members]
     words = {(m / WORDS_NAME).read_text(encoding="utf-8") for m in members}
     for key in SHARED_META:
-        if any(meta[key] != metas[0][key] for meta in metas):
+        if any(meta.get(key) != metas[0].get(key) for meta in metas):
             raise ValueError(f"ensemble members disagree on {key}: they were trained on different inputs")
     if len(words) != 1:
         raise ValueError("ensemble members disagree on their word list")
@@ -43,7 +42,7 @@ def combine(members: list[Path], out: Path) -> None:
     computed: dict[tuple, list[str]] = {}  # (domain, op, inputs, attributes) -> the node's outputs
     for i, model in enumerate(models):
         graph = model.graph
-        rename = {name: name for name in INPUTS}
+        rename = {i.name: i.name for i in graph.input}
         for init in graph.initializer:
             array = numpy_helper.to_array(init)
             key = (init.data_type, tuple(init.dims), hashlib.sha256(array.tobytes()).hexdigest())
@@ -72,12 +71,14 @@ def combine(members: list[Path], out: Path) -> None:
         outputs.append(rename[graph.output[0].name])
     nodes.append(helper.make_node("Mean", outputs, [OUTPUT], name="ensemble_mean"))
     first = models[0].graph
+    if any([i.name for i in m.graph.input] != [i.name for i in first.input] for m in models):
+        raise ValueError("ensemble members disagree on their inputs: some read a character language model")
     merged = helper.make_graph(nodes, "ensemble", list(first.input), [first.output[0]], initializers)
     model = helper.make_model(merged, opset_imports=models[0].opset_import, ir_version=models[0].ir_version)
     onnx.checker.check_model(model)
     out.mkdir(parents=True, exist_ok=True)
     onnx.save(model, str(out / MODEL_NAME))
-    meta = {key: metas[0][key] for key in SHARED_META}
+    meta = {key: metas[0][key] for key in SHARED_META if key in metas[0]}
     for key in ("transitions", "start", "end"):
         meta[key] = np.mean([np.asarray(m[key], np.float64) for m in metas], axis=0).tolist()
     meta["members"] = len(members)

@@ -43,6 +43,44 @@ class BiLM(nn.Module):
         return (f + b) / 2
 
 
+class CharLM(nn.Module):
+    """Forward and backward LSTMs over a sentence's characters (``charlm``), each predicting a neighbour."""
+
+    def __init__(self, n_chars: int, dim: int, hidden: int):
+        super().__init__()
+        self.embed = nn.Embedding(n_chars, dim, padding_idx=0)
+        self.fwd = nn.LSTM(dim, hidden, batch_first=True)
+        self.bwd = nn.LSTM(dim, hidden, batch_first=True)
+        self.next = nn.Linear(hidden, n_chars)
+        self.previous = nn.Linear(hidden, n_chars)
+
+    def directions(self, text, lengths):
+        x = self.embed(text)
+        h_f, _ = self.fwd(x)
+        h_b, _ = self.bwd(reverse_padded(x, lengths))
+        return h_f, reverse_padded(h_b, lengths)
+
+    def states(self, text, lengths, starts, ends):
+        """[B, T, 2 * hidden]: at each word, the forward state at the boundary after it and the
+        backward state at the boundary before it."""
+        h_f, h_b = self.directions(text, lengths)
+        size = h_f.shape[2]
+        after = h_f.gather(1, ends.unsqueeze(2).expand(-1, -1, size))
+        before = h_b.gather(1, starts.unsqueeze(2).expand(-1, -1, size))
+        return torch.cat([after, before], dim=2)
+
+    def loss(self, text, lengths):
+        """Mean cross-entropy of both directions over the real positions of ``text`` [B, L]."""
+        h_f, h_b = self.directions(text, lengths)
+        beyond = torch.arange(text.shape[1]).unsqueeze(0) >= lengths.unsqueeze(1)
+        target = text.masked_fill(beyond, -100)
+        f = nn.functional.cross_entropy(self.next(h_f[:, :-1]).flatten(0, 1), target[:, 1:].flatten(), ignore_index=-100)
+        # The backward state at t predicts t-1 only where t is a real position.
+        before = target[:, :-1].masked_fill(beyond[:, 1:], -100)
+        b = nn.functional.cross_entropy(self.previous(h_b[:, 1:]).flatten(0, 1), before.flatten(), ignore_index=-100)
+        return (f + b) / 2
+
+
 def add_word_inputs(module: nn.Module, vectors: torch.Tensor, n_chars: int, n_feats: int, char_dim: int,
                     char_filters: int, feat_dim: int, word_dropout: float) -> int:
     """Give ``module`` the lookups an emitter reads a word through (frozen vectors, a character CNN,
@@ -68,7 +106,8 @@ def hide_words(module: nn.Module, words: torch.Tensor) -> torch.Tensor:
 class Emitter(nn.Module):
     def __init__(self, vectors: torch.Tensor, n_chars: int, n_feats: int, n_tags: int,
                  char_dim: int = 32, char_filters: int = 64, feat_dim: int = 48, hidden: int = 150, dropout: float = 0.5,
-                 word_dropout: float = 0.0, lm: dict | None = None, lm_dim: int = 128):
+                 word_dropout: float = 0.0, lm: dict | None = None, lm_dim: int = 128, char_lm: dict | None = None,
+                 char_lm_dim: int = 128):
         super().__init__()
         width = add_word_inputs(self, vectors, n_chars, n_feats, char_dim, char_filters, feat_dim, word_dropout)
         # A pretrained BiLM (its state dict), frozen; its states enter through a projection.
@@ -79,6 +118,16 @@ class Emitter(nn.Module):
             self.lm.requires_grad_(False)
             self.lm_proj = nn.Linear(2 * self.lm.fwd.hidden_size, lm_dim)
             width += lm_dim
+        # A pretrained character model (``charlm``; its state dict with its symbols), frozen likewise.
+        self.char_lm = None
+        if char_lm is not None:
+            weights = {k: v for k, v in char_lm.items() if k != "chars"}
+            n_chars, dim = weights["embed.weight"].shape
+            self.char_lm = CharLM(n_chars, dim, weights["fwd.weight_hh_l0"].shape[1])
+            self.char_lm.load_state_dict(weights)
+            self.char_lm.requires_grad_(False)
+            self.char_lm_proj = nn.Linear(2 * self.char_lm.fwd.hidden_size, char_lm_dim)
+            width += char_lm_dim
         # Two one-way LSTMs; the backward one reads each sentence reversed within its
         # length, so padding never reaches real positions (and batches export to ONNX).
         self.fwd = nn.LSTM(width, hidden, batch_first=True)
@@ -86,7 +135,8 @@ class Emitter(nn.Module):
         self.drop = nn.Dropout(dropout)
         self.out = nn.Linear(2 * hidden, n_tags)
 
-    def forward(self, words, chars, feats, lengths):
+    def forward(self, words, chars, feats, lengths, text=None, text_lengths=None, starts=None, ends=None):
+        """Emissions [B, T, tags]; ``text`` ... ``ends`` (``charlm.pad_text``) only with a character model."""
         b, t, c = chars.shape
         words = hide_words(self, words)
         ch = self.chars(chars.reshape(b * t, c)).transpose(1, 2)
@@ -95,6 +145,8 @@ class Emitter(nn.Module):
         parts = [w, ch, self.feats(feats).sum(dim=2)]
         if self.lm is not None:
             parts.append(self.lm_proj(self.lm.states(w, lengths)))
+        if self.char_lm is not None:
+            parts.append(self.char_lm_proj(self.char_lm.states(text, text_lengths, starts, ends)))
         x = torch.cat(parts, dim=2)
         x = self.drop(x)
         h_f, _ = self.fwd(x)

@@ -24,7 +24,7 @@ from marsad.nlp.ner.features import Featurizer, Resources
 from marsad.nlp.ner.neural import (
     MAX_CHARS, META_NAME, MODEL_NAME, RESOURCE_FILES, WORDS_NAME, Encoder, NeuralNerTagger, neural_dir, pad_batch, viterbi,
 )
-from marsad.nlp.ner.neural import ensemble, lm, pseudo, vocabulary
+from marsad.nlp.ner.neural import charlm, ensemble, lm, pseudo, vocabulary
 from marsad.nlp.ner.neural.embeddings import load as load_vectors, pretrain, stem_of
 from marsad.nlp.ner.tagger import resource_dir
 from marsad.text.normalize import fold
@@ -50,6 +50,10 @@ LM_EPOCHS = (1, 2)
 #   two passes, seeds 0 and 1: 0.8065, 0.7965 alone; 0.8017 merged (AQMAR 48.34, 47.38; 49.03);
 #   all four merged: 0.8088 (AQMAR 49.83).
 MEMBERS = 2
+# The character language model (``charlm``), read by every network beside the word-level one:
+# CHAR_LM_SENTENCES ANT sentences, one pass. Off until it wins on dev and AQMAR.
+CHAR_LM = False
+CHAR_LM_SENTENCES = 100_000
 # Self-training is off by default: a student learning from gold plus 1,500 ANT articles
 # tagged by the teacher (about 3.5 times the gold tokens) rose on dev (0.7734 -> 0.7802)
 # but fell on AQMAR (46.34 -> 42.34). `--silver-docs N` turns it on.
@@ -111,7 +115,8 @@ def _decode(emitter, crf, encoded, torch) -> list[list[str]]:
 def train(shared: Path, out: Path | None = None, seed: int = 0, epochs: int = 30,
           embeddings: tuple[list[str], np.ndarray] | None = None, threads: int = 1,
           silver_docs: int = SILVER_DOCS, use_language_model: bool = LANGUAGE_MODEL,
-          language_models: list[dict] | None = None, members: int = MEMBERS) -> dict:
+          language_models: list[dict] | None = None, members: int = MEMBERS, use_char_lm: bool = CHAR_LM,
+          char_lm: dict | None = None) -> dict:
     """Pretrain vectors (and with ``use_language_model`` the BiLM, kept after each pass of
     LM_EPOCHS) unless given, then ``members`` networks (seeds ``seed``, ``seed + 1``, ...) per
     language model, merged into one tagger when more than one, which is then given the vectors
@@ -141,6 +146,8 @@ def train(shared: Path, out: Path | None = None, seed: int = 0, epochs: int = 30
             language_models = [passes[n - 1] for n in LM_EPOCHS]
         lms = list(language_models)
         args.update(average_from=AVERAGE_FROM)
+    if use_char_lm:
+        args.update(char_lm=char_lm or charlm.pretrain(shared / CORPUS_DIR, seed=seed, max_sentences=CHAR_LM_SENTENCES))
     data = (sentences, train_part, dev, words, matrix)
     plan = [(state, seed + k) for state in lms for k in range(members)]
     with tempfile.TemporaryDirectory() as tmp:
@@ -195,9 +202,11 @@ def _best_epoch(report: dict) -> int:
 
 
 def fit(train_part, dev, words: list[str], matrix: np.ndarray, out: Path, seed: int = 0, epochs: int = 30, patience: int = 6,
-        threads: int = 1, lm: dict | None = None, average_from: int | None = None, **model_args) -> dict:
+        threads: int = 1, lm: dict | None = None, char_lm: dict | None = None, average_from: int | None = None,
+        **model_args) -> dict:
     """Fit on ``train_part`` with early stopping on ``dev`` (all epochs without one); export to ``out``,
-    which holds the feature tables. ``lm``: a pretrained BiLM's state, read frozen.
+    which holds the feature tables. ``lm``: a pretrained BiLM's state, read frozen; ``char_lm``: a
+    pretrained character model's (``charlm.pretrain``), likewise.
 
     With ``average_from``, the network of epoch N (N >= average_from) is the mean of the weights
     after each epoch from ``average_from`` to N: a single epoch's weights swing by a point or
@@ -212,17 +221,19 @@ def fit(train_part, dev, words: list[str], matrix: np.ndarray, out: Path, seed: 
     rng = random.Random(seed)
     featurizer = Featurizer(Resources.load(out))
     chars, feats = _symbols(featurizer, train_part)
-    enc = Encoder(featurizer, words, chars, feats)
+    lm_chars = char_lm["chars"] if char_lm else None
+    enc = Encoder(featurizer, words, chars, feats, lm_chars)
     x_train = [enc.encode(w) for w, _ in train_part]
     y_train = [[TAGS.index(t) for t in tags] for _, tags in train_part]
     x_dev = [enc.encode(w) for w, _ in dev]
     gold = [t for _, t in dev]
-    emitter = Emitter(torch.from_numpy(matrix), len(chars), len(feats), len(TAGS), lm=lm, **model_args)
+    emitter = Emitter(torch.from_numpy(matrix), len(chars), len(feats), len(TAGS), lm=lm, char_lm=char_lm, **model_args)
     crf = CRF(len(TAGS))
     params = [p for p in list(emitter.parameters()) + list(crf.parameters()) if p.requires_grad]
     opt = torch.optim.Adam(params, lr=1e-3)
     report: dict = {"seed": seed, "train_sentences": len(train_part), "dev_sentences": len(dev), "words": len(words),
-                    "chars": len(chars), "feats": len(feats), "model": {**model_args, "lm": lm is not None}, "epochs": []}
+                    "chars": len(chars), "feats": len(feats),
+                    "model": {**model_args, "lm": lm is not None, "char_lm": char_lm is not None}, "epochs": []}
     best_f1, best_state, stale, t0 = -1.0, None, 0, time.time()
     mean: dict | None = None
     for epoch in range(1, epochs + 1):
@@ -263,7 +274,7 @@ def fit(train_part, dev, words: list[str], matrix: np.ndarray, out: Path, seed: 
             break
     _load(emitter, crf, best_state)
     report["train_seconds"] = round(time.time() - t0)
-    export(emitter, crf, out, words, chars, feats, torch)
+    export(emitter, crf, out, words, chars, feats, torch, lm_chars)
     if dev:
         report["best_dev_f1"] = round(best_f1, 4)
         report["dev_f1_onnx"] = round(score(gold, NeuralNerTagger(out).tag_many([w for w, _ in dev]))["micro"]["f1"], 4)
@@ -287,17 +298,27 @@ def _running_mean(mean: tuple[dict, dict] | None, state: tuple[dict, dict], n: i
     return tuple({k: m[k] + (s[k] - m[k]) / n if m[k].is_floating_point() else s[k] for k in m} for m, s in zip(mean, state))
 
 
-def export(emitter, crf, out: Path, words, chars, feats, torch) -> None:
+def export(emitter, crf, out: Path, words, chars, feats, torch, lm_chars: list[str] | None = None) -> None:
     emitter.eval()
-    dummy = pad_batch([([2, 3, 4], [[2, 3], [2], [3, 2, 2]], [[1], [], [1, 2]]), ([2], [[2]], [[1]])])
-    args = tuple(torch.from_numpy(dummy[k]) for k in ("words", "chars", "feats", "lengths"))
+    sample = [([2, 3, 4], [[2, 3], [2], [3, 2, 2]], [[1], [], [1, 2]]), ([2], [[2]], [[1]])]
+    names = ["words", "chars", "feats", "lengths"]
     axes = {"words": {0: "b", 1: "t"}, "chars": {0: "b", 1: "t", 2: "c"}, "feats": {0: "b", 1: "t", 2: "f"},
             "lengths": {0: "b"}, "emissions": {0: "b", 1: "t"}}
-    torch.onnx.export(emitter, args, str(out / MODEL_NAME), dynamo=False, input_names=["words", "chars", "feats", "lengths"],
+    if lm_chars:
+        # Each sentence as its text: symbol ids, the boundary before each word and after it.
+        texts = (([2, 3, 2, 3, 3, 2, 4, 2], [0, 2, 5], [2, 5, 7]), ([2, 3, 2], [0], [2]))
+        sample = [(*row, text) for row, text in zip(sample, texts)]
+        names += ["text", "text_lengths", "starts", "ends"]
+        axes.update(text={0: "b", 1: "l"}, text_lengths={0: "b"}, starts={0: "b", 1: "t"}, ends={0: "b", 1: "t"})
+    dummy = pad_batch(sample)
+    args = tuple(torch.from_numpy(dummy[k]) for k in names)
+    torch.onnx.export(emitter, args, str(out / MODEL_NAME), dynamo=False, input_names=names,
                       output_names=["emissions"], dynamic_axes=axes, opset_version=17)
     (out / WORDS_NAME).write_text("\n".join(words) + "\n", encoding="utf-8")
     meta = {"tags": TAGS, "n_words": len(words), "chars": chars, "feats": feats,
             "transitions": crf.trans.detach().tolist(), "start": crf.start.detach().tolist(), "end": crf.end.detach().tolist()}
+    if lm_chars:
+        meta["lm_chars"] = lm_chars
     (out / META_NAME).write_text(json.dumps(meta, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
@@ -314,6 +335,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="leave out the ANT language model's states and the weight averaging")
     p.add_argument("--lm", metavar="FILE", nargs="+",
                    help="reuse the BiLM states in FILE... (torch.save of one of lm.pretrain's states each) instead of LM_EPOCHS")
+    p.add_argument("--char-lm", dest="char_lm", action="store_true", default=CHAR_LM, help="also read an ANT character language model")
+    p.add_argument("--char-lm-file", metavar="FILE",
+                   help="reuse the character model in FILE (torch.save of charlm.pretrain's state) instead of pretraining it")
     p.add_argument("--members", type=int, default=MEMBERS, help="networks of consecutive seeds per language model, all merged")
     p.add_argument("--silver-docs", type=int, default=SILVER_DOCS, help="ANT articles the teacher tags for the student (0: ship the teacher)")
     args = p.parse_args(argv)
@@ -323,8 +347,14 @@ def main(argv: list[str] | None = None) -> int:
         import torch
 
         language_models = [torch.load(f) for f in args.lm]
+    char_lm = None
+    if args.char_lm_file:
+        import torch
+
+        char_lm = torch.load(args.char_lm_file)
     report = train(require_shared(), seed=args.seed, epochs=args.epochs, embeddings=emb, silver_docs=args.silver_docs,
-                   use_language_model=args.language_model, language_models=language_models, members=args.members)
+                   use_language_model=args.language_model, language_models=language_models, members=args.members,
+                   use_char_lm=args.char_lm, char_lm=char_lm)
     print(json.dumps(report, indent=1))
     return 0
 
