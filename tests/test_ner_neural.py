@@ -314,6 +314,16 @@ def test_character_model_learns_news_and_gives_a_tagger_each_words_spelling_in_c
     both = NeuralNerTagger(merged).emissions_many(sentences)
     assert all(np.allclose(m, (a + b) / 2, atol=1e-5) for m, a, b in zip(both, together, second))
 
+    # A network without the character model merges with one that reads it: it ignores the text.
+    plain = _with_tables(tmp_path / "plain")
+    fit(gold, gold[:1], words, matrix, plain, epochs=2, **{k: v for k, v in small.items() if k != "char_lm_dim"})
+    mixed = _with_tables(tmp_path / "mixed")
+    ensemble.combine([plain, folders[0]], mixed)
+    alone = NeuralNerTagger(plain).emissions_many(sentences)
+    assert NeuralNerTagger(plain).encoder.char_text is None and NeuralNerTagger(mixed).encoder.char_text is not None
+    both = NeuralNerTagger(mixed).emissions_many(sentences)
+    assert all(np.allclose(m, (a + b) / 2, atol=1e-5) for m, a, b in zip(both, alone, together))
+
 
 def test_running_mean_of_network_states():
     torch = pytest.importorskip("torch")

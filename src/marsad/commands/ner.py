@@ -31,6 +31,8 @@ def register(sub) -> None:
     p.add_argument("--neural", action="store_true", help="train the BiLSTM-CRF instead (needs the `train` extra; uses the CRF's tables)")
     p.add_argument("--no-language-model", dest="language_model", action="store_false",
                    help="with --neural: leave out the ANT language model's states and the weight averaging")
+    p.add_argument("--no-char-lm", dest="char_lm", action="store_false",
+                   help="with --neural: leave out the ANT character language model")
     p.add_argument("--members", type=int, default=None,
                    help="with --neural: networks of consecutive seeds per language model, all merged into the shipped tagger (default: train.MEMBERS)")
     p.add_argument("--silver-docs", type=int, default=None,
@@ -114,7 +116,7 @@ def run_train(args) -> int:
         silver = SILVER_DOCS if args.silver_docs is None else args.silver_docs
         members = MEMBERS if args.members is None else args.members
         report = train_neural(require_shared(), seed=args.seed, silver_docs=silver, use_language_model=args.language_model,
-                              members=members)
+                              members=members, use_char_lm=args.char_lm)
         print(json.dumps(report, indent=1))
         return 0
     report = train(require_shared(), seed=args.seed, tune=args.tune, rebuild=not args.reuse_resources)

@@ -21,7 +21,7 @@ from marsad.nlp.ner.neural import META_NAME, MODEL_NAME, WORDS_NAME
 
 OUTPUT = "emissions"
 # Must agree across members: they read the same encoder.
-SHARED_META = ("tags", "n_words", "chars", "feats", "lm_chars")
+SHARED_META = ("tags", "n_words", "chars", "feats")
 
 
 def combine(members: list[Path], out: Path) -> None:
@@ -34,6 +34,9 @@ def combine(members: list[Path], out: Path) -> None:
     for key in SHARED_META:
         if any(meta.get(key) != metas[0].get(key) for meta in metas):
             raise ValueError(f"ensemble members disagree on {key}: they were trained on different inputs")
+    char_sets = {json.dumps(m["lm_chars"], ensure_ascii=False) for m in metas if "lm_chars" in m}
+    if len(char_sets) > 1:
+        raise ValueError("ensemble members read different character language models")
     if len(words) != 1:
         raise ValueError("ensemble members disagree on their word list")
     models = [onnx.load(str(m / MODEL_NAME)) for m in members]
@@ -71,14 +74,16 @@ def combine(members: list[Path], out: Path) -> None:
         outputs.append(rename[graph.output[0].name])
     nodes.append(helper.make_node("Mean", outputs, [OUTPUT], name="ensemble_mean"))
     first = models[0].graph
-    if any([i.name for i in m.graph.input] != [i.name for i in first.input] for m in models):
-        raise ValueError("ensemble members disagree on their inputs: some read a character language model")
-    merged = helper.make_graph(nodes, "ensemble", list(first.input), [first.output[0]], initializers)
+    # A member without the character model ignores the inputs only the others read.
+    inputs = {i.name: i for m in models for i in m.graph.input}
+    merged = helper.make_graph(nodes, "ensemble", list(inputs.values()), [first.output[0]], initializers)
     model = helper.make_model(merged, opset_imports=models[0].opset_import, ir_version=models[0].ir_version)
     onnx.checker.check_model(model)
     out.mkdir(parents=True, exist_ok=True)
     onnx.save(model, str(out / MODEL_NAME))
-    meta = {key: metas[0][key] for key in SHARED_META if key in metas[0]}
+    meta = {key: metas[0][key] for key in SHARED_META}
+    if char_sets:
+        meta["lm_chars"] = json.loads(char_sets.pop())
     for key in ("transitions", "start", "end"):
         meta[key] = np.mean([np.asarray(m[key], np.float64) for m in metas], axis=0).tolist()
     meta["members"] = len(members)

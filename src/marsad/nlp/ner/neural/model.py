@@ -135,8 +135,9 @@ class Emitter(nn.Module):
         self.drop = nn.Dropout(dropout)
         self.out = nn.Linear(2 * hidden, n_tags)
 
-    def forward(self, words, chars, feats, lengths, text=None, text_lengths=None, starts=None, ends=None):
-        """Emissions [B, T, tags]; ``text`` ... ``ends`` (``charlm.pad_text``) only with a character model."""
+    def forward(self, words, chars, feats, lengths, text=None, text_lengths=None, starts=None, ends=None, char_states=None):
+        """Emissions [B, T, tags]; ``text`` ... ``ends`` (``charlm.pad_text``) only with a character model,
+        or in training that model's ``states`` of them, computed once (it is frozen)."""
         b, t, c = chars.shape
         words = hide_words(self, words)
         ch = self.chars(chars.reshape(b * t, c)).transpose(1, 2)
@@ -146,7 +147,9 @@ class Emitter(nn.Module):
         if self.lm is not None:
             parts.append(self.lm_proj(self.lm.states(w, lengths)))
         if self.char_lm is not None:
-            parts.append(self.char_lm_proj(self.char_lm.states(text, text_lengths, starts, ends)))
+            if char_states is None:
+                char_states = self.char_lm.states(text, text_lengths, starts, ends)
+            parts.append(self.char_lm_proj(char_states))
         x = torch.cat(parts, dim=2)
         x = self.drop(x)
         h_f, _ = self.fwd(x)
