@@ -156,6 +156,16 @@ def test_ensemble_averages_its_members_and_stores_shared_weights_once(tmp_path):
     assert sum(vectors in node.input for node in graph.node) == 1
     assert len(tagger.tag(data[0][0])) == 6
 
+    # Weights stored in half precision: a smaller file, nearly the same emissions, a float graph still.
+    halved = _with_tables(tmp_path / "halved")
+    combine(members, halved)
+    size = (halved / "model.onnx").stat().st_size
+    from marsad.nlp.ner.neural.ensemble import store_half
+
+    saved = store_half(halved / "model.onnx", min_size=64)
+    assert saved > 0 and (halved / "model.onnx").stat().st_size < size - saved // 2
+    assert not np.array_equal(run(halved), run(merged)) and np.allclose(run(halved), run(merged), atol=1e-2)
+
     meta = json.loads((members[1] / "meta.json").read_text(encoding="utf-8"))
     (members[1] / "meta.json").write_text(json.dumps({**meta, "feats": meta["feats"][:-1]}), encoding="utf-8")
     with pytest.raises(ValueError, match="feats"):

