@@ -14,7 +14,6 @@ times in the corpus.
 
 from __future__ import annotations
 
-import random
 import sys
 import time
 from collections import Counter
@@ -24,12 +23,15 @@ import numpy as np
 
 from marsad.text.normalize import fold
 
+CACHE_WORDS = 200_000  # distinct word forms whose symbols are kept
+
 PAD, UNK, BOUNDARY = 0, 1, 2
+# The inputs a network that reads the model takes beside its own (``pad_text``).
+INPUTS = ("text", "text_lengths", "starts", "ends")
 MAX_WORD = 24
 MIN_COUNT = 50
 HIDDEN = 256
 DIM = 32
-BATCH = 64
 
 
 def inventory(sentences, min_count: int = MIN_COUNT) -> list[str]:
@@ -53,7 +55,7 @@ class CharText:
         if hit is None:
             get = self.index.get
             hit = tuple([get(c, UNK) for c in (fold(tok) or tok)[:MAX_WORD]])
-            if len(self._cache) < 200_000:
+            if len(self._cache) < CACHE_WORDS:
                 self._cache[tok] = hit
         return hit
 
@@ -80,7 +82,7 @@ def pad_text(rows: list[tuple[list[int], list[int], list[int]]], t: int) -> dict
         lengths[i] = len(ids)
         starts[i, : len(s)] = s
         ends[i, : len(e)] = e
-    return {"text": text, "text_lengths": lengths, "starts": starts, "ends": ends}
+    return dict(zip(INPUTS, (text, lengths, starts, ends)))
 
 
 def pretrain(root: Path, seed: int = 0, threads: int = 2, max_sentences: int | None = None, hidden: int = HIDDEN,
@@ -89,13 +91,10 @@ def pretrain(root: Path, seed: int = 0, threads: int = 2, max_sentences: int | N
     sentences of the corpus under ``root`` (``max_sentences`` of them, drawn with ``seed``)."""
     import torch
 
-    from marsad.nlp.ner.neural.lm import corpus_sentences
+    from marsad.nlp.ner.neural.lm import corpus_sentences, length_batches, seeded, step
     from marsad.nlp.ner.neural.model import CharLM
 
-    torch.manual_seed(seed)
-    torch.set_num_threads(threads)
-    torch.use_deterministic_algorithms(True)
-    rng = random.Random(seed)
+    rng = seeded(torch, seed, threads)
     t0 = time.time()
     sentences = corpus_sentences(root)
     rng.shuffle(sentences)
@@ -108,9 +107,7 @@ def pretrain(root: Path, seed: int = 0, threads: int = 2, max_sentences: int | N
     model = CharLM(len(chars), DIM, hidden)
     params = list(model.parameters())
     opt = torch.optim.Adam(params, lr=2e-3)
-    order = sorted(range(len(data)), key=lambda i: (len(data[i]), rng.random()))
-    batches = [order[s : s + BATCH] for s in range(0, len(order), BATCH)] * epochs
-    rng.shuffle(batches)
+    batches = length_batches([len(x) for x in data], rng, epochs)
     seen, total, since = 0, 0.0, 0
     for n, idx in enumerate(batches, 1):
         length = max(len(data[i]) for i in idx)
@@ -119,10 +116,7 @@ def pretrain(root: Path, seed: int = 0, threads: int = 2, max_sentences: int | N
             ids[k, : len(data[i])] = torch.from_numpy(data[i])
         lengths = torch.tensor([len(data[i]) for i in idx])
         loss = model.loss(ids, lengths)
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
+        step(torch, opt, params, loss, 1.0)
         seen += int(lengths.sum())
         total, since = total + loss.item(), since + 1
         if n % 200 == 0 or n == len(batches):
@@ -135,7 +129,7 @@ def pretrain(root: Path, seed: int = 0, threads: int = 2, max_sentences: int | N
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Train the character model on ANT and save it (``torch.save``) for ``train --char-lm FILE``."""
+    """Train the character model on ANT and save it (``torch.save``) for ``train --char-lm-file FILE``."""
     import argparse
 
     import torch

@@ -34,8 +34,8 @@ def combine(members: list[Path], out: Path) -> None:
     for key in SHARED_META:
         if any(meta.get(key) != metas[0].get(key) for meta in metas):
             raise ValueError(f"ensemble members disagree on {key}: they were trained on different inputs")
-    char_sets = {json.dumps(m["lm_chars"], ensure_ascii=False) for m in metas if "lm_chars" in m}
-    if len(char_sets) > 1:
+    char_sets = [m["lm_chars"] for m in metas if "lm_chars" in m]
+    if any(chars != char_sets[0] for chars in char_sets):
         raise ValueError("ensemble members read different character language models")
     if len(words) != 1:
         raise ValueError("ensemble members disagree on their word list")
@@ -45,7 +45,7 @@ def combine(members: list[Path], out: Path) -> None:
     computed: dict[tuple, list[str]] = {}  # (domain, op, inputs, attributes) -> the node's outputs
     for i, model in enumerate(models):
         graph = model.graph
-        rename = {i.name: i.name for i in graph.input}
+        rename = {inp.name: inp.name for inp in graph.input}
         for init in graph.initializer:
             array = numpy_helper.to_array(init)
             key = (init.data_type, tuple(init.dims), hashlib.sha256(array.tobytes()).hexdigest())
@@ -75,7 +75,7 @@ def combine(members: list[Path], out: Path) -> None:
     nodes.append(helper.make_node("Mean", outputs, [OUTPUT], name="ensemble_mean"))
     first = models[0].graph
     # A member without the character model ignores the inputs only the others read.
-    inputs = {i.name: i for m in models for i in m.graph.input}
+    inputs = {inp.name: inp for m in models for inp in m.graph.input}
     merged = helper.make_graph(nodes, "ensemble", list(inputs.values()), [first.output[0]], initializers)
     model = helper.make_model(merged, opset_imports=models[0].opset_import, ir_version=models[0].ir_version)
     onnx.checker.check_model(model)
@@ -83,7 +83,7 @@ def combine(members: list[Path], out: Path) -> None:
     onnx.save(model, str(out / MODEL_NAME))
     meta = {key: metas[0][key] for key in SHARED_META}
     if char_sets:
-        meta["lm_chars"] = json.loads(char_sets.pop())
+        meta["lm_chars"] = char_sets[0]
     for key in ("transitions", "start", "end"):
         meta[key] = np.mean([np.asarray(m[key], np.float64) for m in metas], axis=0).tolist()
     meta["members"] = len(members)

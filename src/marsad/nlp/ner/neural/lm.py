@@ -73,6 +73,31 @@ def batch(data, idx: list[int]):
     return ids, lengths, classes
 
 
+def seeded(torch, seed: int, threads: int) -> random.Random:
+    """Seed torch and set its threads for a deterministic run; the run's own random source."""
+    torch.manual_seed(seed)
+    torch.set_num_threads(threads)
+    torch.use_deterministic_algorithms(True)
+    return random.Random(seed)
+
+
+def length_batches(lengths: list[int], rng: random.Random, epochs: int = 1) -> list[list[int]]:
+    """Batches of BATCH sentences of about one length (their indexes), in shuffled order, the
+    same order in each of ``epochs`` passes (so a shorter run is the start of a longer one)."""
+    order = sorted(range(len(lengths)), key=lambda i: (lengths[i], rng.random()))
+    batches = [order[s : s + BATCH] for s in range(0, len(order), BATCH)]
+    rng.shuffle(batches)
+    return batches * epochs
+
+
+def step(torch, opt, params, loss, clip: float) -> None:
+    """One optimiser step on ``loss``, gradients clipped to norm ``clip``."""
+    opt.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, clip)
+    opt.step()
+
+
 def pretrain(root: Path, words: list[str], matrix: np.ndarray, clusters: dict[str, int], seed: int = 0,
              threads: int = 2, max_sentences: int | None = None, hidden: int = HIDDEN, epochs: int = 1) -> list[dict]:
     """State dicts of a ``model.BiLM`` over the frozen vectors ``matrix``, trained on the corpus under
@@ -81,10 +106,7 @@ def pretrain(root: Path, words: list[str], matrix: np.ndarray, clusters: dict[st
 
     from marsad.nlp.ner.neural.model import BiLM
 
-    torch.manual_seed(seed)
-    torch.set_num_threads(threads)
-    torch.use_deterministic_algorithms(True)
-    rng = random.Random(seed)
+    rng = seeded(torch, seed, threads)
     t0 = time.time()
     sentences = corpus_sentences(root)
     rng.shuffle(sentences)
@@ -94,20 +116,14 @@ def pretrain(root: Path, words: list[str], matrix: np.ndarray, clusters: dict[st
     lm = BiLM(matrix.shape[1], hidden, RARE + 1)
     params = list(lm.parameters())
     opt = torch.optim.Adam(params, lr=1e-3)
-    order = sorted(range(len(data)), key=lambda i: (len(data[i][0]), rng.random()))
-    batches = [order[s : s + BATCH] for s in range(0, len(order), BATCH)]
-    rng.shuffle(batches)
-    per_epoch = len(batches)
-    batches *= epochs
+    batches = length_batches([len(x) for x, _ in data], rng, epochs)
+    per_epoch = len(batches) // epochs
     seen, total, since = 0, 0.0, 0
     states = []
     for n, idx in enumerate(batches, 1):
         ids, lengths, classes = batch(data, idx)
         loss = lm.loss(embed(ids), lengths, classes)
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 5.0)
-        opt.step()
+        step(torch, opt, params, loss, 5.0)
         seen += int(lengths.sum())
         total, since = total + loss.item(), since + 1
         if n % 500 == 0 or n == len(batches):

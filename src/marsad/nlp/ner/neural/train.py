@@ -1,9 +1,9 @@
 """Training the neural tagger on ANERcorp train with the CRF's dev split.
 
 Word vectors, a bidirectional word-level language model and a character-level one are
-pretrained on ANT first. The epoch is chosen on dev micro-F1 (the last tenth of train, as for
-the CRF), early stopping only without weight averaging; the best epoch's network is exported to ONNX with its CRF transitions. On
-request, a teacher trained on gold tags ANT articles and a student learns from
+pretrained on ANT first. The epoch is chosen on dev micro-F1 (the last tenth of train, as
+for the CRF), stopping early only without weight averaging; the best epoch's network is
+exported to ONNX with its CRF transitions. On request, a teacher trained on gold tags ANT articles and a student learns from
 gold and those silver labels (``pseudo``). The test file is never read here.
 """
 
@@ -30,7 +30,6 @@ from marsad.nlp.ner.tagger import resource_dir
 from marsad.text.normalize import fold
 from marsad.nlp.ner.train import CORPUS_DIR, TRAIN_FILE, split_dev
 
-CHAR_INPUTS = ("text", "text_lengths", "starts", "ends")
 TAGS = ["O"] + [f"{p}-{t}" for t in ("PER", "ORG", "LOC", "MISC") for p in "BI"]
 SHIPPED_WORDS = 50_000  # most frequent corpus words kept, plus every training word
 # Hiding a tenth of the known words in training (as unknown) makes the network find
@@ -255,7 +254,7 @@ def fit(train_part, dev, words: list[str], matrix: np.ndarray, out: Path, seed: 
         for idx in _batches(x_train, 16, rng):
             inp = {k: torch.from_numpy(v) for k, v in pad_batch([x_train[i] for i in idx]).items()}
             if char_states is not None:
-                inp = {k: v for k, v in inp.items() if k not in CHAR_INPUTS}
+                inp = {k: v for k, v in inp.items() if k not in charlm.INPUTS}
                 inp["char_states"] = torch.nn.utils.rnn.pad_sequence([char_states[i] for i in idx], batch_first=True)
             tags = torch.zeros(inp["words"].shape, dtype=torch.long)
             for k, i in enumerate(idx):
@@ -308,7 +307,7 @@ def _char_states(emitter, encoded, torch) -> list:
         for s in range(0, len(order), 64):
             idx = order[s : s + 64]
             inp = {k: torch.from_numpy(v) for k, v in pad_batch([encoded[i] for i in idx]).items()}
-            states = emitter.char_lm.states(*(inp[k] for k in CHAR_INPUTS))
+            states = emitter.char_lm.states(*(inp[k] for k in charlm.INPUTS))
             for k, i in enumerate(idx):
                 out[i] = states[k, : len(encoded[i][0])].clone()
     return out
@@ -340,7 +339,7 @@ def export(emitter, crf, out: Path, words, chars, feats, torch, lm_chars: list[s
         # Each sentence as its text: symbol ids, the boundary before each word and after it.
         texts = (([2, 3, 2, 3, 3, 2, 4, 2], [0, 2, 5], [2, 5, 7]), ([2, 3, 2], [0], [2]))
         sample = [(*row, text) for row, text in zip(sample, texts)]
-        names += ["text", "text_lengths", "starts", "ends"]
+        names += list(charlm.INPUTS)
         axes.update(text={0: "b", 1: "l"}, text_lengths={0: "b"}, starts={0: "b", 1: "t"}, ends={0: "b", 1: "t"})
     dummy = pad_batch(sample)
     args = tuple(torch.from_numpy(dummy[k]) for k in names)
