@@ -11,7 +11,6 @@ the teacher must be one that never saw dev. The test file is never read here.
 from __future__ import annotations
 
 import json
-import random
 import sys
 import time
 from pathlib import Path
@@ -23,6 +22,7 @@ from marsad.nlp.ner.neural import NeuralNerTagger, neural_dir, pad_batch, pseudo
 from marsad.nlp.ner.neural.fast import (
     CONTEXT_NAME, TYPES_NAME, FastNerTagger, phrase_features, phrase_index, word_matrix, write_folder,
 )
+from marsad.nlp.ner.neural.lm import seeded
 from marsad.nlp.ner.train import CORPUS_DIR, TRAIN_FILE, split_dev
 
 SILVER_DOCS = 5000  # ANT articles the teacher tags: about 58k sentences, 1.5M tokens
@@ -87,10 +87,7 @@ def fit(teacher: NeuralNerTagger, gold: list, dev: list, silver_rows: list, out:
 
     from marsad.nlp.ner.neural.model import CRF, FastEmitter
 
-    torch.manual_seed(seed)
-    torch.set_num_threads(threads)
-    torch.use_deterministic_algorithms(True)
-    rng = random.Random(seed)
+    rng = seeded(torch, seed, threads)
     teacher_folder = teacher.folder
     _, matrix = word_matrix(teacher_folder)
     tags = teacher.tags

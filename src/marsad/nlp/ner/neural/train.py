@@ -26,6 +26,7 @@ from marsad.nlp.ner.neural import (
 )
 from marsad.nlp.ner.neural import charlm, ensemble, lm, pseudo, vocabulary
 from marsad.nlp.ner.neural.embeddings import load as load_vectors, pretrain, stem_of
+from marsad.nlp.ner.neural.lm import seeded
 from marsad.nlp.ner.tagger import resource_dir
 from marsad.text.normalize import fold
 from marsad.nlp.ner.train import CORPUS_DIR, TRAIN_FILE, split_dev
@@ -227,10 +228,7 @@ def fit(train_part, dev, words: list[str], matrix: np.ndarray, out: Path, seed: 
 
     from marsad.nlp.ner.neural.model import CRF, Emitter
 
-    torch.manual_seed(seed)
-    torch.set_num_threads(threads)
-    torch.use_deterministic_algorithms(True)
-    rng = random.Random(seed)
+    rng = seeded(torch, seed, threads)
     featurizer = Featurizer(Resources.load(out))
     chars, feats = _symbols(featurizer, train_part)
     lm_chars = char_lm["chars"] if char_lm else None
