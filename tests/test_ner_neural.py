@@ -166,6 +166,26 @@ def test_ensemble_averages_its_members_and_stores_shared_weights_once(tmp_path):
     assert saved > 0 and (halved / "model.onnx").stat().st_size < size - saved // 2
     assert not np.array_equal(run(halved), run(merged)) and np.allclose(run(halved), run(merged), atol=1e-2)
 
+    # Each member taken out again, from the half-precision graph: its own CRF, emissions as it gave them
+    # on its rounded weights, and merged again into the same tagger.
+    from marsad.nlp.ner.neural.ensemble import parts
+
+    assert json.loads((halved / "meta.json").read_text(encoding="utf-8"))["member_crfs"][1]["end"] == metas[1]["end"]
+    taken = parts(halved, tmp_path / "parts")
+    assert len(taken) == 2
+    for part, member in zip(taken, members):
+        own = json.loads((part / "meta.json").read_text(encoding="utf-8"))
+        assert own["transitions"] == json.loads((member / "meta.json").read_text(encoding="utf-8"))["transitions"]
+        assert np.allclose(run(part), run(member), atol=1e-2)
+    again = _with_tables(tmp_path / "again")
+    combine(taken, again)
+    assert np.array_equal(run(again), run(halved))
+    with pytest.raises(ValueError, match="CRFs"):
+        meta = json.loads((again / "meta.json").read_text(encoding="utf-8"))
+        del meta["member_crfs"]
+        (again / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        parts(again, tmp_path / "parts2")
+
     meta = json.loads((members[1] / "meta.json").read_text(encoding="utf-8"))
     (members[1] / "meta.json").write_text(json.dumps({**meta, "feats": meta["feats"][:-1]}), encoding="utf-8")
     with pytest.raises(ValueError, match="feats"):

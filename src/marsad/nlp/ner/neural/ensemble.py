@@ -22,6 +22,8 @@ from marsad.nlp.ner.neural import META_NAME, MODEL_NAME, WORDS_NAME
 OUTPUT = "emissions"
 # Must agree across members: they read the same encoder.
 SHARED_META = ("tags", "n_words", "chars", "feats")
+CRF_KEYS = ("transitions", "start", "end")
+MEAN_NODE = "ensemble_mean"
 
 
 def combine(members: list[Path], out: Path) -> None:
@@ -72,11 +74,14 @@ def combine(members: list[Path], out: Path) -> None:
             computed[key] = list(copy.output)
             nodes.append(copy)
         outputs.append(rename[graph.output[0].name])
-    nodes.append(helper.make_node("Mean", outputs, [OUTPUT], name="ensemble_mean"))
+    nodes.append(helper.make_node("Mean", outputs, [OUTPUT], name=MEAN_NODE))
     first = models[0].graph
     # A member without the character model ignores the inputs only the others read.
     inputs = {inp.name: inp for m in models for inp in m.graph.input}
-    merged = helper.make_graph(nodes, "ensemble", list(inputs.values()), [first.output[0]], initializers)
+    output = onnx.ValueInfoProto()
+    output.CopyFrom(first.output[0])
+    output.name = OUTPUT  # a member's own output may be named otherwise (one taken out of a merged graph)
+    merged = helper.make_graph(nodes, "ensemble", list(inputs.values()), [output], initializers)
     model = helper.make_model(merged, opset_imports=models[0].opset_import, ir_version=models[0].ir_version)
     onnx.checker.check_model(model)
     out.mkdir(parents=True, exist_ok=True)
@@ -84,11 +89,70 @@ def combine(members: list[Path], out: Path) -> None:
     meta = {key: metas[0][key] for key in SHARED_META}
     if char_sets:
         meta["lm_chars"] = char_sets[0]
-    for key in ("transitions", "start", "end"):
+    for key in CRF_KEYS:
         meta[key] = np.mean([np.asarray(m[key], np.float64) for m in metas], axis=0).tolist()
     meta["members"] = len(members)
+    # Each member's own CRF, in the order of the mean's inputs, so that ``parts`` can take it out again.
+    meta["member_crfs"] = [{key: m[key] for key in CRF_KEYS} for m in metas]
     (out / META_NAME).write_text(json.dumps(meta, ensure_ascii=False) + "\n", encoding="utf-8")
     (out / WORDS_NAME).write_text(words.pop(), encoding="utf-8")
+
+
+def parts(folder: Path, out: Path) -> list[Path]:
+    """Write each member of the merged tagger in ``folder`` into ``out``/m0, m1, ... as a tagger of
+    its own (its graph, with weights in half precision widened back to float, and its own CRF),
+    so that ``combine`` can merge some of them again with others; returns their folders."""
+    import shutil
+
+    import onnx
+    from onnx import numpy_helper
+
+    from marsad.nlp.ner.neural import RESOURCE_FILES
+
+    meta = json.loads((folder / META_NAME).read_text(encoding="utf-8"))
+    if "member_crfs" not in meta:
+        raise ValueError(f"{folder} does not record its members' CRFs (merged before they were kept)")
+    model = onnx.load(str(folder / MODEL_NAME))
+    graph = model.graph
+    halves = {i.name: i for i in graph.initializer if i.data_type == onnx.TensorProto.FLOAT16}
+    widened = [n for n in graph.node if n.op_type == "Cast" and n.input[0] in halves]
+    # store_half's Casts undone: a weight shared bit for bit is then found shared again by ``combine``.
+    floats = [numpy_helper.from_array(numpy_helper.to_array(halves[n.input[0]]).astype(np.float32), n.output[0]) for n in widened]
+    gone = {n.input[0] for n in widened}
+    kept = [i for i in graph.initializer if i.name not in gone] + floats
+    del graph.initializer[:]
+    graph.initializer.extend(kept)
+    nodes = [n for n in graph.node if n not in widened]
+    del graph.node[:]
+    graph.node.extend(nodes)
+    mean = next(n for n in graph.node if n.name == MEAN_NODE)
+    producer = {name: n for n in graph.node for name in n.output}
+    graph_inputs = {i.name for i in graph.input}
+    extractor = onnx.utils.Extractor(onnx.shape_inference.infer_shapes(model))  # it needs the values' types
+    folders = []
+    for k, (name, crf) in enumerate(zip(mean.input, meta["member_crfs"])):
+        reads, todo, seen = set(), [name], set()
+        while todo:
+            value = todo.pop()
+            if value in seen or not value:
+                continue
+            seen.add(value)
+            if value in graph_inputs:
+                reads.add(value)
+            elif value in producer:
+                todo += list(producer[value].input)
+        member = extractor.extract_model([i.name for i in graph.input if i.name in reads], [name])
+        target = out / f"m{k}"
+        target.mkdir(parents=True, exist_ok=True)
+        onnx.save(member, str(target / MODEL_NAME))
+        own = {key: meta[key] for key in SHARED_META} | crf
+        if "text" in reads:
+            own["lm_chars"] = meta["lm_chars"]
+        (target / META_NAME).write_text(json.dumps(own, ensure_ascii=False) + "\n", encoding="utf-8")
+        for file in (WORDS_NAME, *RESOURCE_FILES):
+            shutil.copy(folder / file, target / file)
+        folders.append(target)
+    return folders
 
 
 def store_half(path: Path, min_size: int = 4096) -> int:
