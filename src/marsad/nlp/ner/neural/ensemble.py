@@ -105,18 +105,52 @@ def parts(folder: Path, out: Path) -> list[Path]:
     import shutil
 
     import onnx
-    from onnx import numpy_helper
 
-    from marsad.nlp.ner.neural import RESOURCE_FILES
+    from marsad.nlp.ner.neural import RESOURCE_FILES, charlm
 
     meta = json.loads((folder / META_NAME).read_text(encoding="utf-8"))
     if "member_crfs" not in meta:
         raise ValueError(f"{folder} does not record its members' CRFs (merged before they were kept)")
     model = onnx.load(str(folder / MODEL_NAME))
-    graph = model.graph
-    halves = {i.name: i for i in graph.initializer if i.data_type == onnx.TensorProto.FLOAT16}
+    # A weight shared bit for bit is then found shared again by ``combine``.
+    _widen_stored_halves(model.graph)
+    mean = next(n for n in model.graph.node if n.name == MEAN_NODE)
+    extractor = onnx.utils.Extractor(onnx.shape_inference.infer_shapes(model))  # it needs the values' types
+    folders = []
+    for k, (name, crf) in enumerate(zip(mean.input, meta["member_crfs"])):
+        reads = _inputs_read(model.graph, name)
+        target = out / f"m{k}"
+        target.mkdir(parents=True, exist_ok=True)
+        onnx.save(extractor.extract_model(reads, [name]), str(target / MODEL_NAME))
+        own = {key: meta[key] for key in SHARED_META} | crf
+        if charlm.INPUTS[0] in reads:
+            own["lm_chars"] = meta["lm_chars"]
+        (target / META_NAME).write_text(json.dumps(own, ensure_ascii=False) + "\n", encoding="utf-8")
+        for file in (WORDS_NAME, *RESOURCE_FILES):
+            shutil.copy(folder / file, target / file)
+        folders.append(target)
+    return folders
+
+
+def _inputs_read(graph, value: str) -> list[str]:
+    """The graph inputs that ``value`` is computed from, in the graph's order."""
+    producer = {name: n for n in graph.node for name in n.output}
+    seen, todo = set(), [value]
+    while todo:
+        name = todo.pop()
+        if name and name not in seen:
+            seen.add(name)
+            todo += list(producer[name].input) if name in producer else []
+    return [i.name for i in graph.input if i.name in seen]
+
+
+def _widen_stored_halves(graph) -> None:
+    """Undo ``store_half`` in ``graph``: each half-precision weight that a Cast widens becomes the
+    float weight that the Cast gave (the same values)."""
+    from onnx import TensorProto, numpy_helper
+
+    halves = {i.name: i for i in graph.initializer if i.data_type == TensorProto.FLOAT16}
     widened = [n for n in graph.node if n.op_type == "Cast" and n.input[0] in halves]
-    # store_half's Casts undone: a weight shared bit for bit is then found shared again by ``combine``.
     floats = [numpy_helper.from_array(numpy_helper.to_array(halves[n.input[0]]).astype(np.float32), n.output[0]) for n in widened]
     gone = {n.input[0] for n in widened}
     kept = [i for i in graph.initializer if i.name not in gone] + floats
@@ -125,34 +159,6 @@ def parts(folder: Path, out: Path) -> list[Path]:
     nodes = [n for n in graph.node if n not in widened]
     del graph.node[:]
     graph.node.extend(nodes)
-    mean = next(n for n in graph.node if n.name == MEAN_NODE)
-    producer = {name: n for n in graph.node for name in n.output}
-    graph_inputs = {i.name for i in graph.input}
-    extractor = onnx.utils.Extractor(onnx.shape_inference.infer_shapes(model))  # it needs the values' types
-    folders = []
-    for k, (name, crf) in enumerate(zip(mean.input, meta["member_crfs"])):
-        reads, todo, seen = set(), [name], set()
-        while todo:
-            value = todo.pop()
-            if value in seen or not value:
-                continue
-            seen.add(value)
-            if value in graph_inputs:
-                reads.add(value)
-            elif value in producer:
-                todo += list(producer[value].input)
-        member = extractor.extract_model([i.name for i in graph.input if i.name in reads], [name])
-        target = out / f"m{k}"
-        target.mkdir(parents=True, exist_ok=True)
-        onnx.save(member, str(target / MODEL_NAME))
-        own = {key: meta[key] for key in SHARED_META} | crf
-        if "text" in reads:
-            own["lm_chars"] = meta["lm_chars"]
-        (target / META_NAME).write_text(json.dumps(own, ensure_ascii=False) + "\n", encoding="utf-8")
-        for file in (WORDS_NAME, *RESOURCE_FILES):
-            shutil.copy(folder / file, target / file)
-        folders.append(target)
-    return folders
 
 
 def store_half(path: Path, min_size: int = 4096) -> int:

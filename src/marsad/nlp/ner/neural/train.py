@@ -3,8 +3,9 @@
 Word vectors, a bidirectional word-level language model and a character-level one are
 pretrained on ANT first. The epoch is chosen on dev micro-F1 (the last tenth of train, as
 for the CRF), stopping early only without weight averaging; the best epoch's network is
-exported to ONNX with its CRF transitions. On request, a teacher trained on gold tags ANT articles and a student learns from
-gold and those silver labels (``pseudo``). The test file is never read here.
+exported to ONNX with its CRF transitions. On request, a teacher trained on gold tags ANT
+articles and a student learns from gold and those silver labels (``pseudo``). The test file
+is never read here.
 """
 
 from __future__ import annotations
@@ -56,8 +57,8 @@ MEMBERS = 2
 # AQMAR F1 of four merged dev-phase networks (seeds 0 and 1 on each language model), 100k sentences:
 #   none reading it: 80.25, 48.93; all four: 80.62, 48.21;
 #   those on the one-pass model: 80.17, 48.72; those on the two-pass model: 81.10, 49.15.
-# Then, on the two-pass model, all 366k sentences (loss 1.54 against 1.79): 80.27, 49.56 against
-# 79.50, 49.00 for 100k, the same one-pass pair in both (another session's runs).
+# In a later run of the networks (session 20), the two-pass pair on a model of all 366k sentences
+# (loss 1.54 against 1.79): 80.27, 49.56, against 79.50, 49.00 on the 100k one, the same one-pass pair in both.
 CHAR_LM = True
 CHAR_LM_PASSES = (2,)
 CHAR_LM_SENTENCES = None
