@@ -192,6 +192,58 @@ def test_ensemble_averages_its_members_and_stores_shared_weights_once(tmp_path):
         combine(members, tmp_path / "bad")
 
 
+def test_frozen_parts_read_back_from_a_merged_tagger_are_the_ones_its_networks_read(tmp_path):
+    """Two networks on one word-level language model, one of them also on a character model, merged
+    and stored in half precision: the read-back word list, matrix and language models are theirs
+    (to half precision), shared ones come back once, and a network fitted on them reads the same
+    language model as the one it came from."""
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("onnx")
+    from marsad.nlp.ner.neural import charlm, ensemble, frozen
+    from marsad.nlp.ner.neural.embeddings import load as load_vectors
+    from marsad.nlp.ner.neural.model import BiLM, CharLM
+    from marsad.nlp.ner.neural.train import fit
+
+    torch.manual_seed(0)
+    word_lm = BiLM(8, 16, 5).state_dict()
+    chars = ["<pad>", "<unk>", " "] + sorted(set("".join(TINY_WORDS[2:])))
+    char_lm = {**CharLM(len(chars), charlm.DIM, 16).state_dict(), "chars": chars}
+    data, words, matrix = TINY_DATA, TINY_WORDS, _tiny_vectors()
+    small = dict(epochs=1, char_filters=8, feat_dim=8, hidden=8, char_dim=8, char_lm_dim=8)
+    members = [_with_tables(tmp_path / f"m{k}") for k in range(2)]
+    fit(data, [], words, matrix, members[0], seed=0, lm=word_lm, **small)
+    fit(data, [], words, matrix, members[1], seed=1, lm=word_lm, char_lm=char_lm, **small)
+    merged = _with_tables(tmp_path / "merged")
+    ensemble.combine(members, merged)
+    ensemble.store_half(merged / "model.onnx", min_size=64)
+
+    manifest = frozen.read_back(merged, tmp_path / "frozen")
+    assert len(manifest["language_models"]) == 1 and len(manifest["char_lms"]) == 1
+    assert [m["lm"] for m in manifest["members"]] == manifest["language_models"] * 2
+    assert [m["char_lm"] for m in manifest["members"]] == [None, manifest["char_lms"][0]]
+    vocab, vectors = load_vectors(manifest["vectors"])
+    assert vocab == words[2:] and np.allclose(vectors, matrix[2:], atol=1e-2)
+    for path, original in ((manifest["language_models"][0], word_lm), (manifest["char_lms"][0], char_lm)):
+        back = torch.load(path)
+        for key, value in original.items():
+            if key == "chars":
+                assert back[key] == value
+            elif not key.startswith(("next", "previous")):
+                assert back[key].shape == value.shape and torch.allclose(back[key], value, atol=1e-2), key
+    # The read-back models load as the network's own do, and give nearly the same states.
+    back = torch.load(manifest["language_models"][0])
+    again = BiLM(8, 16, back["next.weight"].shape[0])
+    again.load_state_dict(back)
+    original = BiLM(8, 16, 5)
+    original.load_state_dict(word_lm)
+    x, lengths = torch.from_numpy(matrix[None, 1:]), torch.tensor([len(words) - 1])
+    with torch.no_grad():
+        assert torch.allclose(again.states(x, lengths), original.states(x, lengths), atol=1e-2)
+    refit = _with_tables(tmp_path / "refit")
+    fit(data, [], words, matrix, refit, seed=1, lm=back, char_lm=torch.load(manifest["char_lms"][0]), **small)
+    assert len(NeuralNerTagger(refit).tag(data[0][0])) == 6
+
+
 def test_vocabulary_gives_words_unseen_in_training_their_rotated_corpus_vectors(tmp_path):
     pytest.importorskip("torch")
     onnx = pytest.importorskip("onnx")
