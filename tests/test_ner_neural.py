@@ -407,6 +407,70 @@ def test_character_model_learns_news_and_gives_a_tagger_each_words_spelling_in_c
     assert all(np.allclose(m, (a + b) / 2, atol=1e-5) for m, a, b in zip(both, alone, together))
 
 
+def test_character_model_reads_the_neighbouring_sentences_of_the_same_document(tmp_path, monkeypatch):
+    """With ``char_context``, the character model's text holds whole words of the sentences before and
+    after, within the limit; a network fitted so exports it, its emissions for a sentence depend on
+    its neighbours but not on another document's, and the pipeline tags each article's sentences
+    between their own neighbours."""
+    torch = pytest.importorskip("torch")
+    import marsad.nlp.ner as ner_module
+    from marsad.model import Document, Sentence, Token
+    from marsad.nlp.ner import mentions
+    from marsad.text.normalize import fold
+    from marsad.nlp.ner.neural import charlm
+    from marsad.nlp.ner.neural.model import CharLM
+    from marsad.nlp.ner.neural.train import fit
+
+    chars = ["<pad>", "<unk>", " "] + sorted(set("".join(w for s, _ in TINY_DATA for w in s)))
+    text = charlm.CharText(chars)
+    plain = text.sentence(["زار", "بغداد"])
+    ids, starts, ends = text.sentence(["زار", "بغداد"], ["التقى", "محمد"], ["في", "الرياض"], context=9)
+    # "محمد" (4 + a boundary) fits in 9 symbols before, "التقى" no longer; "في" and "الرياض" do not both fit after.
+    assert ids[: len(text.word("محمد")) + 1] == [charlm.BOUNDARY, *text.word("محمد")]
+    assert ids[starts[0] : ends[-1] + 1] == plain[0] and ids[ends[-1] :] == [charlm.BOUNDARY, *text.word("في"), charlm.BOUNDARY]
+    assert [e - s for s, e in zip(starts, ends)] == [e - s for s, e in zip(plain[1], plain[2])]
+
+    torch.manual_seed(0)
+    state = {**CharLM(len(chars), charlm.DIM, 16).state_dict(), "chars": chars}
+    folder = _with_tables(tmp_path / "net")
+    fit(TINY_DATA, [], TINY_WORDS, _tiny_vectors(), folder, epochs=1, char_lm=state, char_context=40,
+        char_filters=8, feat_dim=8, hidden=8, char_dim=8, char_lm_dim=8)
+    tagger = NeuralNerTagger(folder)
+    assert tagger.encoder.char_context == 40
+    first, second, other = (s for s, _ in TINY_DATA[:3])
+    with_neighbour = tagger.emissions_many([first, second])
+    alone = tagger.emissions_many([first]) + tagger.emissions_many([second])
+    assert not np.allclose(with_neighbour[1], alone[1], atol=1e-6)
+    apart = tagger.emissions_many([first, second, other], documents=[0, 1, 1])
+    assert np.allclose(apart[0], alone[0], atol=1e-5)
+    assert np.allclose(apart[1], tagger.emissions_many([second, other])[0], atol=1e-5)
+
+    def article(sentences):
+        body, rows = "", []
+        for words in sentences:
+            row = []
+            for w in words:
+                row.append(Token(len(body), len(body) + len(w), w, fold(w), stem=fold(w)))
+                body += w + " "
+            rows.append(Sentence(row[0].start, row[-1].end, tokens=row))
+        return Document(id="d", path="d", text=body, sentences=rows)
+
+    calls = []
+    tag_many = tagger.tag_many
+    monkeypatch.setattr(tagger, "tag_many", lambda sentences, **kw: calls.append((sentences, kw)) or tag_many(sentences, **kw))
+    monkeypatch.setattr(ner_module, "default_tagger", lambda kind: tagger)
+    component = ner_module.create()
+    docs = [article([first, second]), article([other, second])]
+    component.prepare(docs)
+    # The same sentence in two articles is tagged twice, each time between its own neighbours.
+    assert calls == [([first, second, other, second], {"documents": [0, 0, 1, 1]})]
+    for doc in docs:
+        words = [[t.text for t in s.tokens] for s in doc.sentences]
+        expected = [m for s, tags in zip(doc.sentences, tag_many(words)) for m in mentions(doc.text, s.tokens, tags, tagger)]
+        assert component(doc).mentions == expected
+    assert len(calls) == 1
+
+
 def test_running_mean_of_network_states():
     torch = pytest.importorskip("torch")
     from marsad.nlp.ner.neural.train import _running_mean

@@ -74,20 +74,33 @@ def create(tagger: str = "accurate"):
     """The NER component; ``tagger``: which shipped tagger (``TAGGERS``) the pipeline uses."""
     tagger = default_tagger(tagger)
     tag_many = getattr(tagger, "tag_many", None)
-    ready: dict[tuple[str, ...], list[str]] = {}
+    # A tagger whose character model reads the neighbouring sentences tags each sentence within its
+    # document: its tags are kept by (document, words) rather than by words alone.
+    in_context = bool(getattr(getattr(tagger, "encoder", None), "char_context", 0))
+    ready: dict = {}
+    positions: dict[int, int] = {}  # id of a prepared document -> its place in the batch
 
     def prepare(docs: list[Document]) -> None:
         # The neural tagger runs fastest on many sentences at once; the CRF has no batch mode.
         ready.clear()
-        if tag_many is not None:
+        positions.clear()
+        if tag_many is None:
+            return
+        if in_context:
+            positions.update((id(d), k) for k, d in enumerate(docs))
+            rows = [(k, tuple(t.text for t in s.tokens)) for k, d in enumerate(docs) for s in d.sentences if s.tokens]
+            ready.update(zip(rows, tag_many([list(words) for _, words in rows], documents=[k for k, _ in rows])))
+        else:
             sents = list(dict.fromkeys(tuple(t.text for t in s.tokens) for d in docs for s in d.sentences if s.tokens))
             ready.update(zip(sents, tag_many([list(s) for s in sents])))
 
     def ner(doc: Document) -> Document:
+        if in_context and id(doc) not in positions:
+            prepare([doc])
         for sent in doc.sentences:
             if sent.tokens:
-                words = [t.text for t in sent.tokens]
-                tags = ready.get(tuple(words)) or tagger.tag(words)
+                words = tuple(t.text for t in sent.tokens)
+                tags = ready.get((positions[id(doc)], words) if in_context else words) or tagger.tag(list(words))
                 doc.mentions.extend(mentions(doc.text, sent.tokens, tags, tagger))
         return doc
 

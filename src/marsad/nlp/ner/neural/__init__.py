@@ -52,7 +52,7 @@ class Encoder:
     """Maps a sentence's words to the network's integer inputs."""
 
     def __init__(self, featurizer: Featurizer, words: list[str], chars: list[str], feats: list[str],
-                 lm_chars: list[str] | None = None):
+                 lm_chars: list[str] | None = None, char_context: int = 0):
         self.featurizer = featurizer
         self.words = {w: i for i, w in enumerate(words)}
         self.chars = {c: i for i, c in enumerate(chars)}
@@ -60,6 +60,8 @@ class Encoder:
         # The character language model's symbols, where the network reads one (``charlm``; imported
         # here so that ``python -m marsad.nlp.ner.neural.charlm`` finds it not yet loaded).
         self.char_text = None
+        # Symbols of the neighbouring sentences the character model reads on each side (``CharText.sentence``).
+        self.char_context = char_context
         if lm_chars:
             from marsad.nlp.ner.neural.charlm import CharText
 
@@ -100,14 +102,26 @@ class Encoder:
         self.featurizer.phrases([x[3] for x in info], phrases)
         return info, [[self.feats[f] for f in gp if f in self.feats] for gp in phrases]
 
-    def encode(self, words: list[str]) -> tuple:
+    def encode(self, words: list[str], before: list[str] = (), after: list[str] = ()) -> tuple:
         """Word ids, character ids and feature ids of each word; with a character language model,
-        also the sentence as its text (``CharText.sentence``)."""
+        also the sentence as its text (``CharText.sentence``), between the neighbouring sentences
+        ``before`` and ``after`` where the model reads them (``char_context``)."""
         info, phrases = self.split(words)
         encoded = [x[0] for x in info], [list(x[1]) for x in info], [[*x[2], *gp] for x, gp in zip(info, phrases)]
         if self.char_text is None:
             return encoded
-        return (*encoded, self.char_text.sentence(words))
+        return (*encoded, self.char_text.sentence(words, before, after, self.char_context))
+
+    def encode_all(self, sentences: list[list[str]], documents: list | None = None) -> list[tuple]:
+        """``encode`` of each sentence, its neighbours being the sentences next to it in the list
+        that belong to the same document (``documents``: one key per sentence; None: all one)."""
+        if not self.char_context:
+            return [self.encode(s) for s in sentences]
+        same = (lambda i, j: True) if documents is None else (lambda i, j: documents[i] == documents[j])
+        last = len(sentences) - 1
+        return [self.encode(s, sentences[i - 1] if i and same(i, i - 1) else (),
+                            sentences[i + 1] if i < last and same(i, i + 1) else ())
+                for i, s in enumerate(sentences)]
 
     def breaks(self, words: list[str]) -> list[tuple[int, frozenset[str]]]:
         """(position, entity types it cannot continue) of each word that breaks a name (it may begin one).
@@ -201,7 +215,8 @@ class FolderTagger:
         words = (folder / WORDS_NAME).read_text(encoding="utf-8").split("\n")[: meta["n_words"]]
         self.featurizer = Featurizer(Resources.load(folder))
         lexicon()  # word ids need the tokeniser's lexicon (``stem_of``): read with the model, not at the first word
-        self.encoder = Encoder(self.featurizer, words, meta["chars"], meta["feats"], meta.get("lm_chars"))
+        self.encoder = Encoder(self.featurizer, words, meta["chars"], meta["feats"], meta.get("lm_chars"),
+                               meta.get("char_context", 0))
         self.tags = meta["tags"]
         self.trans = np.asarray(meta["transitions"], np.float32)
         self.start = np.asarray(meta["start"], np.float32)
@@ -220,12 +235,15 @@ class NeuralNerTagger(FolderTagger):
         super().__init__(folder)
         self.session = session(folder / MODEL_NAME, threads)
 
-    def tag_many(self, sentences: list[list[str]], batch_size: int = BATCH) -> list[list[str]]:
-        """Tags for many sentences, batched; each gets the tags it gets alone."""
-        return decode(self, sentences, self.emissions_many(sentences, batch_size))
+    def tag_many(self, sentences: list[list[str]], batch_size: int = BATCH, documents: list | None = None) -> list[list[str]]:
+        """Tags for many sentences, batched; each gets the tags it gets alone, or, where the
+        character model reads neighbouring sentences, the tags it gets between its neighbours
+        (``Encoder.encode_all``)."""
+        return decode(self, sentences, self.emissions_many(sentences, batch_size, documents))
 
-    def emissions_many(self, sentences: list[list[str]], batch_size: int = BATCH) -> list[np.ndarray]:
-        """The network's emissions [T, tags] of each sentence (empty ones: [0, tags]).
+    def emissions_many(self, sentences: list[list[str]], batch_size: int = BATCH, documents: list | None = None) -> list[np.ndarray]:
+        """The network's emissions [T, tags] of each sentence (empty ones: [0, tags]); ``documents``
+        as ``Encoder.encode_all`` takes it.
 
         The character CNN max-pools over the padding after a word too, so a batch
         only holds sentences whose longest word has the same length: padding
@@ -233,7 +251,9 @@ class NeuralNerTagger(FolderTagger):
         sentences are sorted by length so that little padding is computed.
         """
         out = [np.zeros((0, len(self.tags)), np.float32) for _ in sentences]
-        encoded = {i: self.encoder.encode(s) for i, s in enumerate(sentences) if s}
+        kept = [i for i, s in enumerate(sentences) if s]
+        encoded = dict(zip(kept, self.encoder.encode_all([sentences[i] for i in kept],
+                                                         None if documents is None else [documents[i] for i in kept])))
         width = {i: max(1, max(len(c) for c in e[1])) for i, e in encoded.items()}
         order = sorted(encoded, key=lambda i: (width[i], len(sentences[i])))
         for _, group in itertools.groupby(order, key=width.__getitem__):

@@ -59,15 +59,39 @@ class CharText:
                 self._cache[tok] = hit
         return hit
 
-    def sentence(self, tokens: list[str]) -> tuple[list[int], list[int], list[int]]:
-        """(symbol ids, the boundary before each word, the boundary after it)."""
+    def sentence(self, tokens: list[str], before: list[str] = (), after: list[str] = (),
+                 context: int = 0) -> tuple[list[int], list[int], list[int]]:
+        """(symbol ids, the boundary before each word, the boundary after it).
+
+        With ``context``, the text also holds the last words of ``before`` and the first of ``after``
+        (the neighbouring sentences), whole words of up to ``context`` symbols each side, so that
+        the states at the sentence's own words have read into its neighbours too."""
         ids, starts, ends = [BOUNDARY], [], []
+        if context:
+            for word in reversed(self._fitting(reversed(before), context)):
+                ids += word
+                ids.append(BOUNDARY)
         for tok in tokens:
             starts.append(len(ids) - 1)
             ids += self.word(tok)
             ends.append(len(ids))
             ids.append(BOUNDARY)
+        if context:
+            for word in self._fitting(after, context):
+                ids += word
+                ids.append(BOUNDARY)
         return ids, starts, ends
+
+    def _fitting(self, tokens, context: int) -> list[tuple[int, ...]]:
+        """The symbols of the first ``tokens`` that fit, each with its boundary, in ``context`` symbols."""
+        out, used = [], 0
+        for tok in tokens:
+            word = self.word(tok)
+            used += len(word) + 1
+            if used > context:
+                break
+            out.append(word)
+        return out
 
 
 def pad_text(rows: list[tuple[list[int], list[int], list[int]]], t: int) -> dict[str, np.ndarray]:

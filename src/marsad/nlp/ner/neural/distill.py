@@ -36,10 +36,14 @@ def silver(teacher: NeuralNerTagger, shared: Path, n_docs: int = SILVER_DOCS, se
            chunk: int = 2000) -> list[tuple[list[str], np.ndarray]]:
     """(tokens, the teacher's emissions in half precision) of the sentences of ``n_docs`` ANT
     articles drawn with ``seed``, tagged ``chunk`` sentences at a time."""
-    sentences = [s for doc in pseudo.sample(shared / CORPUS_DIR, n_docs, seed=seed) for s in doc]
+    docs = pseudo.sample(shared / CORPUS_DIR, n_docs, seed=seed)
+    sentences = [s for doc in docs for s in doc]
+    # Each sentence's article, so that a teacher reading neighbouring sentences reads only its own.
+    articles = [k for k, doc in enumerate(docs) for _ in doc]
     emissions = []
     for s in range(0, len(sentences), chunk):
-        emissions += [e.astype(np.float16) for e in teacher.emissions_many(sentences[s : s + chunk])]
+        emissions += [e.astype(np.float16) for e in
+                      teacher.emissions_many(sentences[s : s + chunk], documents=articles[s : s + chunk])]
     return list(zip(sentences, emissions))
 
 

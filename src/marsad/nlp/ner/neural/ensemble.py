@@ -36,9 +36,9 @@ def combine(members: list[Path], out: Path) -> None:
     for key in SHARED_META:
         if any(meta.get(key) != metas[0].get(key) for meta in metas):
             raise ValueError(f"ensemble members disagree on {key}: they were trained on different inputs")
-    char_sets = [m["lm_chars"] for m in metas if "lm_chars" in m]
+    char_sets = [(m["lm_chars"], m.get("char_context", 0)) for m in metas if "lm_chars" in m]
     if any(chars != char_sets[0] for chars in char_sets):
-        raise ValueError("ensemble members read different character language models")
+        raise ValueError("ensemble members read different character language models, or read them over different context")
     if len(words) != 1:
         raise ValueError("ensemble members disagree on their word list")
     models = [onnx.load(str(m / MODEL_NAME)) for m in members]
@@ -88,7 +88,9 @@ def combine(members: list[Path], out: Path) -> None:
     onnx.save(model, str(out / MODEL_NAME))
     meta = {key: metas[0][key] for key in SHARED_META}
     if char_sets:
-        meta["lm_chars"] = char_sets[0]
+        meta["lm_chars"] = char_sets[0][0]
+        if char_sets[0][1]:
+            meta["char_context"] = char_sets[0][1]
     for key in CRF_KEYS:
         meta[key] = np.mean([np.asarray(m[key], np.float64) for m in metas], axis=0).tolist()
     meta["members"] = len(members)
@@ -125,6 +127,8 @@ def parts(folder: Path, out: Path) -> list[Path]:
         own = {key: meta[key] for key in SHARED_META} | crf
         if charlm.INPUTS[0] in reads:
             own["lm_chars"] = meta["lm_chars"]
+            if "char_context" in meta:
+                own["char_context"] = meta["char_context"]
         (target / META_NAME).write_text(json.dumps(own, ensure_ascii=False) + "\n", encoding="utf-8")
         for file in (WORDS_NAME, *RESOURCE_FILES):
             shutil.copy(folder / file, target / file)

@@ -62,6 +62,11 @@ MEMBERS = 2
 CHAR_LM = True
 CHAR_LM_PASSES = (2,)
 CHAR_LM_SENTENCES = None
+# Symbols of the neighbouring sentences (whole words, each side) that the character model also reads
+# (``CharText.sentence``); 0: each sentence alone. Session 21, dev-phase networks on the frozen parts
+# read back from the shipped tagger: 100 symbols on the two-pass pair gave dev 80.81, AQMAR 49.49 for
+# the four merged, against 81.25, 49.33 without (the pair alone: 79.92, 49.47 against 80.72, 48.21).
+CHAR_CONTEXT = 0
 # Self-training is off by default: a student learning from gold plus 1,500 ANT articles
 # tagged by the teacher (about 3.5 times the gold tokens) rose on dev (0.7734 -> 0.7802)
 # but fell on AQMAR (46.34 -> 42.34). `--silver-docs N` turns it on.
@@ -124,7 +129,7 @@ def train(shared: Path, out: Path | None = None, seed: int = 0, epochs: int = 30
           embeddings: tuple[list[str], np.ndarray] | None = None, threads: int = 1,
           silver_docs: int = SILVER_DOCS, use_language_model: bool = LANGUAGE_MODEL,
           language_models: list[dict] | None = None, members: int = MEMBERS, use_char_lm: bool = CHAR_LM,
-          char_lm: dict | None = None) -> dict:
+          char_lm: dict | None = None, char_context: int = CHAR_CONTEXT) -> dict:
     """Pretrain vectors (and with ``use_language_model`` the BiLM, kept after each pass of
     LM_EPOCHS) unless given, then ``members`` networks (seeds ``seed``, ``seed + 1``, ...) per
     language model, merged into one tagger when more than one, which is then given the vectors
@@ -145,7 +150,7 @@ def train(shared: Path, out: Path | None = None, seed: int = 0, epochs: int = 30
     train_part, dev = split_dev(sentences)
     vocab, vectors = embeddings or pretrain(shared / CORPUS_DIR, seed=seed)
     words, matrix = _vocab(vocab, vectors, sentences)
-    args = dict(epochs=epochs, threads=threads, word_dropout=WORD_DROPOUT)
+    args = dict(epochs=epochs, threads=threads, word_dropout=WORD_DROPOUT, char_context=char_context)
     lms: list[dict | None] = [None]
     passes_read = [1]
     if use_language_model:
@@ -219,7 +224,7 @@ def _best_epoch(report: dict) -> int:
 
 def fit(train_part, dev, words: list[str], matrix: np.ndarray, out: Path, seed: int = 0, epochs: int = 30, patience: int = 6,
         threads: int = 1, lm: dict | None = None, char_lm: dict | None = None, average_from: int | None = None,
-        **model_args) -> dict:
+        char_context: int = 0, **model_args) -> dict:
     """Fit on ``train_part`` with early stopping on ``dev`` (all epochs without one); export to ``out``,
     which holds the feature tables. ``lm``: a pretrained BiLM's state, read frozen; ``char_lm``: a
     pretrained character model's (``charlm.pretrain``), likewise.
@@ -235,10 +240,10 @@ def fit(train_part, dev, words: list[str], matrix: np.ndarray, out: Path, seed: 
     featurizer = Featurizer(Resources.load(out))
     chars, feats = _symbols(featurizer, train_part)
     lm_chars = char_lm["chars"] if char_lm else None
-    enc = Encoder(featurizer, words, chars, feats, lm_chars)
-    x_train = [enc.encode(w) for w, _ in train_part]
+    enc = Encoder(featurizer, words, chars, feats, lm_chars, char_context if char_lm else 0)
+    x_train = enc.encode_all([w for w, _ in train_part])
     y_train = [[TAGS.index(t) for t in tags] for _, tags in train_part]
-    x_dev = [enc.encode(w) for w, _ in dev]
+    x_dev = enc.encode_all([w for w, _ in dev])
     gold = [t for _, t in dev]
     emitter = Emitter(torch.from_numpy(matrix), len(chars), len(feats), len(TAGS), lm=lm, char_lm=char_lm, **model_args)
     crf = CRF(len(TAGS))
@@ -246,7 +251,8 @@ def fit(train_part, dev, words: list[str], matrix: np.ndarray, out: Path, seed: 
     opt = torch.optim.Adam(params, lr=1e-3)
     report: dict = {"seed": seed, "train_sentences": len(train_part), "dev_sentences": len(dev), "words": len(words),
                     "chars": len(chars), "feats": len(feats),
-                    "model": {**model_args, "lm": lm is not None, "char_lm": char_lm is not None}, "epochs": []}
+                    "model": {**model_args, "lm": lm is not None, "char_lm": char_lm is not None, "char_context": enc.char_context},
+                    "epochs": []}
     best_f1, best_state, stale, t0 = -1.0, None, 0, time.time()
     mean: dict | None = None
     char_states = _char_states(emitter, x_train, torch) if emitter.char_lm is not None else None
@@ -291,7 +297,7 @@ def fit(train_part, dev, words: list[str], matrix: np.ndarray, out: Path, seed: 
             break
     _load(emitter, crf, best_state)
     report["train_seconds"] = round(time.time() - t0)
-    export(emitter, crf, out, words, chars, feats, torch, lm_chars)
+    export(emitter, crf, out, words, chars, feats, torch, lm_chars, enc.char_context)
     if dev:
         report["best_dev_f1"] = round(best_f1, 4)
         report["dev_f1_onnx"] = round(score(gold, NeuralNerTagger(out).tag_many([w for w, _ in dev]))["micro"]["f1"], 4)
@@ -330,7 +336,8 @@ def _running_mean(mean: tuple[dict, dict] | None, state: tuple[dict, dict], n: i
     return tuple({k: m[k] + (s[k] - m[k]) / n if m[k].is_floating_point() else s[k] for k in m} for m, s in zip(mean, state))
 
 
-def export(emitter, crf, out: Path, words, chars, feats, torch, lm_chars: list[str] | None = None) -> None:
+def export(emitter, crf, out: Path, words, chars, feats, torch, lm_chars: list[str] | None = None,
+           char_context: int = 0) -> None:
     emitter.eval()
     sample = [([2, 3, 4], [[2, 3], [2], [3, 2, 2]], [[1], [], [1, 2]]), ([2], [[2]], [[1]])]
     names = ["words", "chars", "feats", "lengths"]
@@ -351,6 +358,8 @@ def export(emitter, crf, out: Path, words, chars, feats, torch, lm_chars: list[s
             "transitions": crf.trans.detach().tolist(), "start": crf.start.detach().tolist(), "end": crf.end.detach().tolist()}
     if lm_chars:
         meta["lm_chars"] = lm_chars
+    if char_context:
+        meta["char_context"] = char_context
     (out / META_NAME).write_text(json.dumps(meta, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
@@ -371,6 +380,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="leave out the ANT character language model (read by the networks on CHAR_LM_PASSES)")
     p.add_argument("--char-lm-file", metavar="FILE",
                    help="reuse the character model in FILE (torch.save of charlm.pretrain's state) instead of pretraining it")
+    p.add_argument("--char-context", type=int, default=CHAR_CONTEXT, metavar="N",
+                   help="symbols of the neighbouring sentences the character model also reads on each side (0: none)")
     p.add_argument("--members", type=int, default=MEMBERS, help="networks of consecutive seeds per language model, all merged")
     p.add_argument("--silver-docs", type=int, default=SILVER_DOCS, help="ANT articles the teacher tags for the student (0: ship the teacher)")
     args = p.parse_args(argv)
@@ -387,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
         char_lm = torch.load(args.char_lm_file)
     report = train(require_shared(), seed=args.seed, epochs=args.epochs, embeddings=emb, silver_docs=args.silver_docs,
                    use_language_model=args.language_model, language_models=language_models, members=args.members,
-                   use_char_lm=args.char_lm, char_lm=char_lm)
+                   use_char_lm=args.char_lm, char_lm=char_lm, char_context=args.char_context)
     print(json.dumps(report, indent=1))
     return 0
 
